@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh Debian machine:
+#   make run    installs what is missing, builds, and scans samples/
+#   make test   installs what is missing, builds, and runs every test
+SHELL := /bin/bash
+SWIFT ?= swift
+BIN_DEBUG := .build/debug/logwarden
+BIN := .build/release/logwarden
+APT_PACKAGES := libpcre2-dev libsqlite3-dev zlib1g-dev pkg-config prometheus
+
+.PHONY: deps build release run test pack check-pack bench clean
+
+# Install only what is missing, so a machine that has everything needs no root and no network.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release
+	$(BIN) check rules/
+	$(BIN) scan --textfile out/samples.prom samples/
+	@echo; echo "metrics written to out/samples.prom"
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+# Regenerate the built-in pack (the rules compiled into the binary) from rules/patterns.
+pack:
+	python3 tools/gen_builtin_pack.py rules/patterns > Sources/LogwardenKit/Classify/BuiltinPack.swift
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "logwarden",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "logwarden", targets: ["logwarden"]),
+        .library(name: "LogwardenKit", targets: ["LogwardenKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // System libraries, each with a tiny C shim for the macros Swift cannot import.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The pipeline: Input -> Records -> Classify -> Count -> Output, one folder per stage.
+        .target(
+            name: "LogwardenKit",
+            dependencies: ["CPCRE2", "CZlib", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "logwarden",
+            dependencies: ["LogwardenKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "LogwardenKitTests", dependencies: ["LogwardenKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["logwarden"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

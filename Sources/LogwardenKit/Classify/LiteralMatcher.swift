@@ -1,0 +1,92 @@
+/// Aho–Corasick over ASCII-case-folded bytes: one pass over a record tells which literals
+/// occur, and so which patterns are worth running. The automaton is a dense table over byte
+/// classes (bytes that appear in no literal share one class), so a step is one load.
+public struct LiteralMatcher: Sendable {
+    /// Byte (case-folded) to class.
+    private let classOf: [UInt8]
+    private let classCount: Int
+    /// Next state for (state, class).
+    private let next: [Int32]
+    /// For each state, the owners (pattern indices) of the literals that end here.
+    private let owners: [[Int32]]
+    private let hasOwners: [Bool]
+
+    /// `literals`: each with the index of the pattern that requires it.
+    public init(_ literals: [(bytes: [UInt8], owner: Int)]) {
+        var classes = [UInt8](repeating: 0, count: 256)
+        var count = 1
+        for (bytes, _) in literals {
+            for b in bytes where classes[Int(b)] == 0 {
+                classes[Int(b)] = UInt8(count)
+                count += 1
+            }
+        }
+        for c in 65...90 { classes[c] = classes[c + 32] }  // A-Z read as a-z
+        // Trie
+        var children: [[Int: Int]] = [[:]]
+        var out: [[Int32]] = [[]]
+        for (bytes, owner) in literals {
+            var s = 0
+            for b in bytes {
+                let cls = Int(classes[Int(b)])
+                if let t = children[s][cls] { s = t } else {
+                    children.append([:])
+                    out.append([])
+                    children[s][cls] = children.count - 1
+                    s = children.count - 1
+                }
+            }
+            if !out[s].contains(Int32(owner)) { out[s].append(Int32(owner)) }
+        }
+        // Breadth-first failure links, folded into a dense table.
+        let states = children.count
+        var table = [Int32](repeating: 0, count: states * count)
+        var fail = [Int](repeating: 0, count: states)
+        var queue: [Int] = []
+        for cls in 0..<count {
+            if let t = children[0][cls] {
+                table[cls] = Int32(t)
+                queue.append(t)
+            }
+        }
+        var head = 0
+        while head < queue.count {
+            let s = queue[head]
+            head += 1
+            out[s] += out[fail[s]].filter { !out[s].contains($0) }
+            for cls in 0..<count {
+                if let t = children[s][cls] {
+                    fail[t] = Int(table[fail[s] * count + cls])
+                    table[s * count + cls] = Int32(t)
+                    queue.append(t)
+                } else {
+                    table[s * count + cls] = table[fail[s] * count + cls]
+                }
+            }
+        }
+        classOf = classes
+        classCount = count
+        next = table
+        owners = out
+        hasOwners = out.map { !$0.isEmpty }
+    }
+
+    /// Sets `found[owner] = true` for every literal that occurs in `text`.
+    @inline(__always)
+    public func scan(_ text: UnsafeBufferPointer<UInt8>, into found: inout [Bool]) {
+        guard let p = text.baseAddress else { return }
+        classOf.withUnsafeBufferPointer { classes in
+            next.withUnsafeBufferPointer { table in
+                hasOwners.withUnsafeBufferPointer { flags in
+                    var s = 0
+                    for i in 0..<text.count {
+                        s = Int(table[s &* classCount &+ Int(classes[Int(p[i])])])
+                        if flags[s] {
+                            for o in owners[s] { found[Int(o)] = true }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

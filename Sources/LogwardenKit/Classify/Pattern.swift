@@ -1,0 +1,35 @@
+/// One classification rule as written in a pattern file (see DESIGN.md, "Patterns").
+public struct PatternDefinition: Sendable {
+    public var name: String
+    public var errorClass: String
+    /// PCRE2 searched in the record's message; nil when only `fields` match.
+    public var match: String?
+    /// PCRE2 per JSON field, all of which must match.
+    public var fields: [(name: String, regex: String)]
+    public var severity: Severity
+    public var priority: Int
+    /// Static labels, sorted by name.
+    public var labels: [(name: String, value: String)]
+    public var metric: String?
+    public var maxSeries: Int
+    public var examples: [(text: String, location: SourceLocation)]
+    public var counterexamples: [(text: String, location: SourceLocation)]
+    public var location: SourceLocation
+    /// Where the `match` regex starts and how to map a byte offset in it to a column.
+    public var matchLocation: SourceLocation?
+    /// The YAML quote around `match` (`'`, `"` or nil), to map regex offsets to columns.
+    public var matchQuote: Character?
+
+    public static let defaultMaxSeries = 1000
+}
+
+/// A compiled pattern, ready to match. Immutable and shared by every worker thread.
+public struct Pattern: Sendable {
+    public let definition: PatternDefinition
+    public let regex: CompiledRegex?
+    public let fieldRegexes: [(key: [UInt8], regex: CompiledRegex)]
+    /// Capture groups that become labels: group number and label name, in pattern order.
+    public let captureLabels: [(group: Int, name: String)]
+
+    public var name: String { definition.name }
+}

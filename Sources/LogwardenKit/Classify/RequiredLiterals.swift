@@ -1,0 +1,265 @@
+/// The literals a PCRE2 pattern cannot match without: a set such that every match contains
+/// at least one of them (ASCII case-folded). Read from the pattern's syntax conservatively:
+/// anything not understood requires nothing, so the prefilter stays exact.
+public enum RequiredLiterals {
+    /// Literals shorter than this are too common to be worth a filter.
+    public static let minimumLength = 3
+
+    /// Nil when the pattern has no usable required literal (it is then always tried).
+    public static func of(_ pattern: String) -> Set<[UInt8]>? {
+        var parser = Parser(Array(pattern.utf8))
+        guard let node = try? parser.parseAlternation(), parser.atEnd else { return nil }
+        let info = node.info
+        guard let req = info.exact.map({ Set([$0]) }) ?? info.required else { return nil }
+        return score(req) >= minimumLength ? req : nil
+    }
+
+    static func score(_ set: Set<[UInt8]>) -> Int { set.map(\.count).min() ?? 0 }
+
+    @inline(__always) static func fold(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
+
+    // MARK: syntax tree
+
+    indirect enum Node {
+        case literal(UInt8)
+        case anyChar          // a class, `.`, `\d`, a back-reference: one or more unknown bytes
+        case zeroWidth        // anchors, `\b`, lookaround, option settings, comments
+        case sequence([Node])
+        case alternation([Node])
+        case repeated(Node, min: Int, max: Int?)
+
+        /// `exact`: the node matches exactly this string; `required`: one of these appears.
+        var info: (exact: [UInt8]?, required: Set<[UInt8]>?) {
+            switch self {
+            case let .literal(c): return ([RequiredLiterals.fold(c)], [[RequiredLiterals.fold(c)]])
+            case .anyChar: return (nil, nil)
+            case .zeroWidth: return ([], nil)
+            case let .sequence(items):
+                var run: [UInt8] = []
+                var candidates: [Set<[UInt8]>] = []
+                var allExact = true
+                for item in items {
+                    let i = item.info
+                    if let e = i.exact {
+                        run += e
+                    } else {
+                        allExact = false
+                        if !run.isEmpty { candidates.append([run]) }
+                        run = []
+                        if let r = i.required { candidates.append(r) }
+                    }
+                }
+                if allExact { return (run, run.isEmpty ? nil : [run]) }
+                if !run.isEmpty { candidates.append([run]) }
+                return (nil, candidates.max { RequiredLiterals.score($0) < RequiredLiterals.score($1) })
+            case let .alternation(branches):
+                if branches.count == 1 { return branches[0].info }
+                var union = Set<[UInt8]>()
+                for branch in branches {
+                    let i = branch.info
+                    guard let r = i.exact.map({ Set([$0]) }) ?? i.required else { return (nil, nil) }
+                    union.formUnion(r)
+                }
+                return (nil, union.count <= 64 ? union : nil)
+            case let .repeated(node, min, max):
+                let i = node.info
+                if min == 1 && max == 1 { return i }
+                if min == 0 { return (i.exact == [] ? [] : nil, nil) }
+                if i.exact == [] { return ([], nil) }
+                return (nil, i.exact.map { Set([$0]) } ?? i.required)
+            }
+        }
+    }
+
+    struct Unsupported: Error {}
+
+    // MARK: parser
+
+    struct Parser {
+        let s: [UInt8]
+        var i = 0
+
+        init(_ s: [UInt8]) { self.s = s }
+
+        var atEnd: Bool { i >= s.count }
+
+        func peek(_ k: Int = 0) -> UInt8? { i + k < s.count ? s[i + k] : nil }
+
+        mutating func parseAlternation() throws(Unsupported) -> Node {
+            var branches = [try parseSequence()]
+            while peek() == UInt8(ascii: "|") {
+                i += 1
+                branches.append(try parseSequence())
+            }
+            return branches.count == 1 ? branches[0] : .alternation(branches)
+        }
+
+        mutating func parseSequence() throws(Unsupported) -> Node {
+            var items: [Node] = []
+            while let c = peek(), c != UInt8(ascii: "|"), c != UInt8(ascii: ")") {
+                var atom = try parseAtom()
+                atom = try parseQuantifier(atom)
+                items.append(atom)
+            }
+            return .sequence(items)
+        }
+
+        mutating func parseQuantifier(_ atom: Node) throws(Unsupported) -> Node {
+            guard let c = peek() else { return atom }
+            var min = 1
+            var max: Int? = 1
+            switch c {
+            case UInt8(ascii: "*"): (min, max) = (0, nil); i += 1
+            case UInt8(ascii: "+"): (min, max) = (1, nil); i += 1
+            case UInt8(ascii: "?"): (min, max) = (0, 1); i += 1
+            case UInt8(ascii: "{"):
+                guard let (lo, hi, len) = braces() else { return atom }
+                (min, max) = (lo, hi)
+                i += len
+            default: return atom
+            }
+            if peek() == UInt8(ascii: "?") || peek() == UInt8(ascii: "+") { i += 1 }
+            return .repeated(atom, min: min, max: max)
+        }
+
+        /// `{n}`, `{n,}`, `{n,m}` at `i`; nil if the brace is a literal.
+        func braces() -> (Int, Int?, Int)? {
+            var j = i + 1
+            var lo = 0
+            var digits = 0
+            while j < s.count, s[j] &- 48 < 10 { lo = lo * 10 + Int(s[j] - 48); j += 1; digits += 1 }
+            guard digits > 0, j < s.count else { return nil }
+            if s[j] == UInt8(ascii: "}") { return (lo, lo, j - i + 1) }
+            guard s[j] == UInt8(ascii: ",") else { return nil }
+            j += 1
+            var hi = 0
+            var hiDigits = 0
+            while j < s.count, s[j] &- 48 < 10 { hi = hi * 10 + Int(s[j] - 48); j += 1; hiDigits += 1 }
+            guard j < s.count, s[j] == UInt8(ascii: "}") else { return nil }
+            return (lo, hiDigits > 0 ? hi : nil, j - i + 1)
+        }
+
+        mutating func parseAtom() throws(Unsupported) -> Node {
+            let c = s[i]
+            switch c {
+            case UInt8(ascii: "("): return try parseGroup()
+            case UInt8(ascii: "["):
+                try skipClass()
+                return .anyChar
+            case UInt8(ascii: "."): i += 1; return .anyChar
+            case UInt8(ascii: "^"), UInt8(ascii: "$"): i += 1; return .zeroWidth
+            case UInt8(ascii: "\\"): return try parseEscape()
+            case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"): throw Unsupported()
+            default: i += 1; return .literal(c)
+            }
+        }
+
+        mutating func parseGroup() throws(Unsupported) -> Node {
+            i += 1
+            var zeroWidth = false
+            if peek() == UInt8(ascii: "*") { throw Unsupported() }
+            if peek() == UInt8(ascii: "?") {
+                i += 1
+                guard let k = peek() else { throw Unsupported() }
+                switch k {
+                case UInt8(ascii: ":"), UInt8(ascii: "|"), UInt8(ascii: ">"): i += 1
+                case UInt8(ascii: "="), UInt8(ascii: "!"): i += 1; zeroWidth = true
+                case UInt8(ascii: "<") where peek(1) == UInt8(ascii: "=") || peek(1) == UInt8(ascii: "!"):
+                    i += 2; zeroWidth = true
+                case UInt8(ascii: "<"), UInt8(ascii: "'"), UInt8(ascii: "P"):
+                    if k == UInt8(ascii: "P") {
+                        guard peek(1) == UInt8(ascii: "<") else { throw Unsupported() }
+                        i += 1
+                    }
+                    let close = s[i] == UInt8(ascii: "'") ? UInt8(ascii: "'") : UInt8(ascii: ">")
+                    i += 1
+                    while let c = peek(), c != close { i += 1 }
+                    i += 1
+                case UInt8(ascii: "#"):
+                    while let c = peek(), c != UInt8(ascii: ")") { i += 1 }
+                    i += 1
+                    return .zeroWidth
+                default:
+                    // Option letters: (?i) (?-i) (?i:...). Extended mode changes what spaces mean.
+                    var j = i
+                    while j < s.count, s[j] != UInt8(ascii: ")"), s[j] != UInt8(ascii: ":") {
+                        let f = s[j]
+                        guard f == UInt8(ascii: "-") || f == UInt8(ascii: "^") || (f >= 97 && f <= 122) || f == UInt8(ascii: "J") || f == UInt8(ascii: "U")
+                        else { throw Unsupported() }
+                        if f == UInt8(ascii: "x") { throw Unsupported() }
+                        j += 1
+                    }
+                    guard j < s.count else { throw Unsupported() }
+                    i = j + 1
+                    if s[j] == UInt8(ascii: ")") { return .zeroWidth }
+                }
+            }
+            let inner = try parseAlternation()
+            guard peek() == UInt8(ascii: ")") else { throw Unsupported() }
+            i += 1
+            return zeroWidth ? .zeroWidth : inner
+        }
+
+        mutating func skipClass() throws(Unsupported) {
+            i += 1
+            if peek() == UInt8(ascii: "^") { i += 1 }
+            if peek() == UInt8(ascii: "]") { i += 1 }
+            while let c = peek() {
+                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if c == UInt8(ascii: "["), peek(1) == UInt8(ascii: ":") {
+                    i += 2
+                    while let d = peek(), d != UInt8(ascii: "]") { i += 1 }
+                    i += 1
+                    continue
+                }
+                i += 1
+                if c == UInt8(ascii: "]") { return }
+            }
+            throw Unsupported()
+        }
+
+        mutating func parseEscape() throws(Unsupported) -> Node {
+            guard let e = peek(1) else { throw Unsupported() }
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): return .literal(10)
+            case UInt8(ascii: "t"): return .literal(9)
+            case UInt8(ascii: "r"): return .literal(13)
+            case UInt8(ascii: "f"): return .literal(12)
+            case UInt8(ascii: "e"): return .literal(27)
+            case UInt8(ascii: "a"): return .literal(7)
+            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "z"), UInt8(ascii: "Z"),
+                 UInt8(ascii: "G"), UInt8(ascii: "K"), UInt8(ascii: "E"):
+                return .zeroWidth
+            case UInt8(ascii: "x"):
+                if peek() == UInt8(ascii: "{") { throw Unsupported() }
+                var v = 0
+                var n = 0
+                while n < 2, let h = peek(), let d = hexValue(h) { v = v * 16 + d; i += 1; n += 1 }
+                return .literal(UInt8(v))
+            case UInt8(ascii: "p"), UInt8(ascii: "P"):
+                if peek() == UInt8(ascii: "{") {
+                    while let c = peek(), c != UInt8(ascii: "}") { i += 1 }
+                    i += 1
+                } else { i += 1 }
+                return .anyChar
+            case UInt8(ascii: "Q"), UInt8(ascii: "c"), UInt8(ascii: "o"), UInt8(ascii: "g"), UInt8(ascii: "k"):
+                throw Unsupported()
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                throw Unsupported()
+            default:
+                let isAlnum = (e | 0x20 >= 97 && e | 0x20 <= 122)
+                return isAlnum ? .anyChar : .literal(e)  // \d \w \s \h \v \R \N ...; \. \( \\ are literals
+            }
+        }
+
+        func hexValue(_ c: UInt8) -> Int? {
+            switch c {
+            case 48...57: return Int(c - 48)
+            case 65...70: return Int(c - 55)
+            case 97...102: return Int(c - 87)
+            default: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Counts of one run: records per input, matches per pattern and per series, and the
+/// records and values that were cut, capped or failed to match.
+public struct MatchCounts: Sendable {
+    public let patterns: PatternSet
+    /// Inputs in the order they were read, with their record counts.
+    public private(set) var inputs: [(name: String, records: Int)] = []
+    public private(set) var perPattern: [SeriesStats]
+    public private(set) var series: [SeriesKey: SeriesStats] = [:]
+    /// Distinct capture-value sets per pattern, to enforce `max_series`.
+    private var distinct: [Int]
+    /// Values that fell over `max_series` and were counted as `__other__`, per pattern.
+    public private(set) var overflow: [Int]
+    public var matchErrors: [Int]
+    public private(set) var unmatched = 0
+    public var truncatedRecords = 0
+    public private(set) var firstTime: EpochMillis?
+    public private(set) var lastTime: EpochMillis?
+
+    public static let overflowValue = "__other__"
+
+    public init(patterns: PatternSet) {
+        self.patterns = patterns
+        perPattern = Array(repeating: SeriesStats(), count: patterns.count)
+        distinct = Array(repeating: 0, count: patterns.count)
+        overflow = Array(repeating: 0, count: patterns.count)
+        matchErrors = Array(repeating: 0, count: patterns.count)
+    }
+
+    public var records: Int { inputs.reduce(0) { $0 + $1.records } }
+    public var matched: Int { perPattern.reduce(0) { $0 + $1.count } }
+
+    /// Starts counting a new input; returns its index for `add`.
+    public mutating func beginInput(_ name: String) -> Int {
+        inputs.append((name, 0))
+        return inputs.count - 1
+    }
+
+    /// Counts one record and, when it matched, its series. Returns the series key counted
+    /// (captures replaced by `__other__` when over the cap).
+    @discardableResult
+    public mutating func add(input: Int, time: EpochMillis?, match: Classification?,
+                             example: () -> Example) -> SeriesKey? {
+        inputs[input].records += 1
+        if let time {
+            if firstTime == nil || time < firstTime! { firstTime = time }
+            if lastTime == nil || time > lastTime! { lastTime = time }
+        }
+        guard let match else {
+            unmatched += 1
+            return nil
+        }
+        perPattern[match.pattern].add(time: time, example: example)
+        var key = SeriesKey(pattern: match.pattern, captures: match.captures)
+        if !key.captures.isEmpty, series[key] == nil {
+            if distinct[match.pattern] >= patterns.patterns[match.pattern].definition.maxSeries {
+                overflow[match.pattern] += 1
+                key.captures = Array(repeating: Self.overflowValue, count: key.captures.count)
+            }
+            if series[key] == nil { distinct[match.pattern] += 1 }
+        }
+        series[key, default: SeriesStats()].add(time: time, example: example)
+        return key
+    }
+}

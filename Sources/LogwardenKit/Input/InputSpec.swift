@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One input named on the command line, after expansion.
+public enum InputSpec: Sendable, Hashable, CustomStringConvertible {
+    case stdin
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .stdin: return "-"
+        case let .file(path): return path
+        }
+    }
+
+    /// Expands command-line arguments: `-` is stdin; a glob is expanded by logwarden in name
+    /// order (so it also works quoted, and from cron); a directory stands for the log files
+    /// in it (`*.log`, rotated `*.log.N`, `*.gz`, `*.json`, `*.jsonl`, `*.txt`), recursively,
+    /// in name order; anything else is a file, checked when it is opened.
+    public static func expand(_ arguments: [String]) -> (inputs: [InputSpec], errors: [InputError]) {
+        var inputs: [InputSpec] = []
+        var errors: [InputError] = []
+        var seen = Set<InputSpec>()
+        func add(_ spec: InputSpec) {
+            if seen.insert(spec).inserted { inputs.append(spec) }
+        }
+        for arg in arguments {
+            if arg == "-" {
+                add(.stdin)
+            } else if isGlob(arg) {
+                let matches = glob(arg)
+                if matches.isEmpty { errors.append(.noMatch(pattern: arg)) }
+                for path in matches {
+                    if isDirectory(path) { logFiles(in: path).forEach { add(.file($0)) } } else { add(.file(path)) }
+                }
+            } else if isDirectory(arg) {
+                logFiles(in: arg).forEach { add(.file($0)) }
+            } else {
+                add(.file(arg))
+            }
+        }
+        return (inputs, errors)
+    }
+
+    static func isGlob(_ s: String) -> Bool { s.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+
+    static func glob(_ pattern: String) -> [String] {
+        var g = glob_t()
+        defer { globfree(&g) }
+        guard Glibc.glob(pattern, 0, nil, &g) == 0 else { return [] }
+        var out: [String] = []
+        for i in 0..<Int(g.gl_pathc) {
+            if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
+        }
+        return out.sorted()
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func isLogName(_ name: String) -> Bool {
+        if name.hasPrefix(".") { return false }
+        for suffix in [".log", ".gz", ".json", ".jsonl", ".txt"] where name.hasSuffix(suffix) { return true }
+        return name.contains(".log.")
+    }
+
+    static func logFiles(in directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." || name.hasPrefix(".") { continue }
+            names.append(name)
+        }
+        var out: [String] = []
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        for name in names.sorted() {
+            let path = base + "/" + name
+            if isDirectory(path) { out += logFiles(in: path) } else if isLogName(name) { out.append(path) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+/// The metric families of a scan, as DESIGN.md names them.
+public enum ScanMetrics {
+    public static let version = "0.1.0"
+
+    public static func families(_ counts: MatchCounts) -> [MetricFamily] {
+        let patterns = counts.patterns.patterns
+        var records = MetricFamily(name: "logwarden_records_total", help: "Log records read, per input.", kind: .counter)
+        var perInput: [String: Int] = [:]
+        for input in counts.inputs { perInput[input.name, default: 0] += input.records }
+        records.samples = perInput.map { .init(labels: [("input", $0.key)], value: Double($0.value)) }
+
+        var matches = MetricFamily(name: "logwarden_matches_total",
+                                   help: "Records classified by each pattern, with its class, severity and labels.", kind: .counter)
+        var own: [String: MetricFamily] = [:]
+        var seen = Set<[String]>()
+        func add(_ index: Int, _ captures: [String], _ value: Int) {
+            let def = patterns[index].definition
+            let captured = captures.isEmpty ? [] : zip(patterns[index].captureLabels, captures).map { ($0.0.name, $0.1) }
+            let labels = [("pattern", def.name), ("class", def.errorClass), ("severity", def.severity.rawValue)] + def.labels + captured
+            let identity = labels.flatMap { [$0.0, $0.1] }
+            guard seen.insert(identity).inserted else { return }
+            matches.samples.append(.init(labels: labels, value: Double(value)))
+            if let metric = def.metric {
+                var family = own[metric] ?? MetricFamily(name: metric, help: "Records matched by pattern(s) declaring this metric.", kind: .counter)
+                family.samples.append(.init(labels: def.labels + captured, value: Double(value)))
+                own[metric] = family
+            }
+        }
+        for (key, stats) in counts.series { add(key.pattern, key.captures, stats.count) }
+        // Every pattern exists at 0 from start-up, so the first error is not missed by increase().
+        for index in patterns.indices where counts.series[SeriesKey(pattern: index, captures: [])] == nil {
+            add(index, [], 0)
+        }
+
+        let unmatched = MetricFamily(name: "logwarden_unmatched_records_total", help: "Records that no pattern classified.",
+                                     kind: .counter, samples: [.init(labels: [], value: Double(counts.unmatched))])
+        let truncated = MetricFamily(name: "logwarden_truncated_records_total",
+                                     help: "Records cut to the max_lines or max_bytes limit.", kind: .counter,
+                                     samples: [.init(labels: [], value: Double(counts.truncatedRecords))])
+        let perPattern = { (name: String, help: String, values: [Int]) -> MetricFamily in
+            MetricFamily(name: name, help: help, kind: .counter,
+                         samples: patterns.indices.map { .init(labels: [("pattern", patterns[$0].name)], value: Double(values[$0])) })
+        }
+        let errors = perPattern("logwarden_match_errors_total",
+                                "Match attempts stopped by the PCRE2 match or depth limit; the record moved on.", counts.matchErrors)
+        let overflow = perPattern("logwarden_series_overflow_total",
+                                  "Capture values over the pattern's max_series, counted under the value __other__.", counts.overflow)
+        let build = MetricFamily(name: "logwarden_build_info", help: "logwarden's version; always 1.", kind: .gauge,
+                                 samples: [.init(labels: [("version", version)], value: 1)])
+        return [records, matches, unmatched, truncated, errors, overflow] + own.keys.sorted().map { own[$0]! } + [build]
+    }
+}

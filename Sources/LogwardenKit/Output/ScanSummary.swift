@@ -1,0 +1,116 @@
+/// The end-of-run report of `scan`: a table for people, a JSON object for programs.
+public struct ScanSummary {
+    public let counts: MatchCounts
+    public let exitStatus: Int32
+
+    public init(counts: MatchCounts, exitStatus: Int32) {
+        self.counts = counts
+        self.exitStatus = exitStatus
+    }
+
+    /// One row per (pattern, label set) that matched, most severe and most frequent first.
+    public var rows: [(key: SeriesKey, stats: SeriesStats)] {
+        let patterns = counts.patterns.patterns
+        return counts.series.filter { $0.value.count > 0 }.map { (key: $0.key, stats: $0.value) }.sorted { a, b in
+            let pa = patterns[a.key.pattern].definition, pb = patterns[b.key.pattern].definition
+            if pa.severity.rank != pb.severity.rank { return pa.severity.rank > pb.severity.rank }
+            if a.stats.count != b.stats.count { return a.stats.count > b.stats.count }
+            if pa.name != pb.name { return pa.name < pb.name }
+            return a.key.captures.lexicographicallyPrecedes(b.key.captures)
+        }
+    }
+
+    public func labels(_ key: SeriesKey) -> [(name: String, value: String)] {
+        let pattern = counts.patterns.patterns[key.pattern]
+        let captured = key.captures.isEmpty ? [] : zip(pattern.captureLabels, key.captures).map { ($0.0.name, $0.1) }
+        return (pattern.definition.labels + captured).sorted { $0.name < $1.name }
+    }
+
+    // MARK: text
+
+    public func table() -> String {
+        let patterns = counts.patterns.patterns
+        var out = ""
+        let rows = self.rows
+        if rows.isEmpty {
+            out += "No error pattern matched.\n"
+        } else {
+            var cells: [[String]] = [["PATTERN", "CLASS", "SEVERITY", "COUNT", "FIRST SEEN", "LAST SEEN", "EXAMPLE"]]
+            for row in rows {
+                let def = patterns[row.key.pattern].definition
+                let labels = labels(row.key).filter { l in !def.labels.contains { $0.name == l.name } }
+                let name = def.name + (labels.isEmpty ? "" : "{" + labels.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + "}")
+                cells.append([name, def.errorClass, def.severity.rawValue, String(row.stats.count),
+                              row.stats.firstSeen.map(Self.shortTime) ?? "-", row.stats.lastSeen.map(Self.shortTime) ?? "-",
+                              Self.oneLine(row.stats.example?.text ?? "", max: 72)])
+            }
+            out += Self.align(cells)
+        }
+        let records = counts.records
+        let matched = counts.matched
+        let pct = records == 0 ? 0 : Double(matched) * 100 / Double(records)
+        let inputs = counts.inputs.count
+        out += "\n\(records) records in \(inputs) input\(inputs == 1 ? "" : "s"): \(matched) matched (\(Self.percent(pct))), \(counts.unmatched) unmatched"
+        if let first = counts.firstTime, let last = counts.lastTime {
+            out += ", from \(Self.shortTime(first)) to \(Self.shortTime(last))"
+        }
+        out += ".\n"
+        return out
+    }
+
+    static func shortTime(_ t: EpochMillis) -> String {
+        let s = (t - ((t % 1000) + 1000) % 1000).rfc3339
+        return s
+    }
+
+    static func percent(_ v: Double) -> String {
+        let tenths = Int((v * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// The first line, cut to `max` characters, so each row stays one line.
+    static func oneLine(_ s: String, max: Int) -> String {
+        let first = s.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let clean = String(first.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        return clean.count > max ? String(clean.prefix(max - 1)) + "…" : clean
+    }
+
+    static func align(_ rows: [[String]]) -> String {
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = Swift.max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    public func json(alerts: [JSON] = []) -> JSON {
+        let patterns = counts.patterns.patterns
+        let rows: [JSON] = rows.map { row in
+            let def = patterns[row.key.pattern].definition
+            return .object([
+                ("name", .string(def.name)), ("class", .string(def.errorClass)), ("severity", .string(def.severity.rawValue)),
+                ("labels", .labels(labels(row.key))), ("count", .int(row.stats.count)),
+                ("firstSeen", .time(row.stats.firstSeen)), ("lastSeen", .time(row.stats.lastSeen)),
+                ("example", row.stats.example.map { ex in
+                    .object([("input", .string(ex.input)), ("line", .int(ex.line)), ("text", .string(ex.text))])
+                } ?? .null),
+            ])
+        }
+        return .object([
+            ("type", .string("summary")),
+            ("records", .int(counts.records)),
+            ("matched", .int(counts.matched)),
+            ("unmatched", .int(counts.unmatched)),
+            ("inputs", .array(counts.inputs.map { .object([("name", .string($0.name)), ("records", .int($0.records))]) })),
+            ("firstTime", .time(counts.firstTime)),
+            ("lastTime", .time(counts.lastTime)),
+            ("patterns", .array(rows)),
+            ("alerts", .array(alerts)),
+            ("exitStatus", .int(Int(exitStatus))),
+        ])
+    }
+}

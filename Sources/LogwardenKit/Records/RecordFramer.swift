@@ -1,0 +1,179 @@
+/// Groups lines into records and gives each its time.
+///
+/// A line starts a new record when it carries its own timestamp, is a JSON object, or
+/// cannot continue the record before it. It continues that record when it is indented,
+/// starts a traceback or a chained-exception marker (`Traceback (most recent call last):`,
+/// `Caused by:`, `During handling of the above exception`, `The above exception was the
+/// direct cause`), is the exception line that closes a traceback, or lacks a timestamp in an
+/// input whose records have them (PostgreSQL `DETAIL:`/`HINT:`, psycopg2's `LINE 1:`).
+/// Blank lines are kept only between continuation lines.
+public struct RecordFramer {
+    public let options: FramingOptions
+    public var timestamps: TimestampParser
+
+    private var buffer: [UInt8] = []
+    private var hasPending = false
+    private var firstLine = 0
+    private var lastLine = 0
+    private var lineCount = 0
+    private var pendingTime: EpochMillis?
+    private var pendingHasOwnTime = false
+    private var pendingCut = false
+    private var pendingTraceback = false
+    private var awaitingException = false
+    private var blankLines = 0
+    /// Seen a line that starts with a timestamp: from then on, lines without one continue.
+    private var timestamped = false
+    private var lastTime: EpochMillis?
+    private var json = JSONFields()
+    /// Records cut to `maxBytes`.
+    public private(set) var truncatedRecords = 0
+
+    public init(options: FramingOptions, timestamps: TimestampParser) {
+        self.options = options
+        self.timestamps = timestamps
+        buffer.reserveCapacity(min(options.maxBytes, 1 << 16))
+    }
+
+    public mutating func push(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, emit: (Record) -> Void) {
+        if line.isEmpty || isBlank(line) {
+            if hasPending, options.multiline { blankLines += 1 }
+            return
+        }
+        if let first = firstNonSpace(line), line[first] == UInt8(ascii: "{"), json.scan(line) {
+            flush(emit)
+            emitJSON(line, number: number, cut: cut, emit: emit)
+            return
+        }
+        let own = timestamps.parseLineStart(line)
+        if own != nil { timestamped = true }
+        if own == nil, hasPending, continues(line) {
+            if lineCount >= options.maxLines {
+                flush(emit)
+                start(line, number: number, time: nil, cut: cut)
+            } else {
+                append(line, number: number, cut: cut)
+            }
+            return
+        }
+        flush(emit)
+        start(line, number: number, time: own, cut: cut)
+    }
+
+    /// Emits the record still being assembled (end of input, or `max_wait` in live mode).
+    public mutating func finish(emit: (Record) -> Void) {
+        flush(emit)
+    }
+
+    // MARK: continuation rules
+
+    private mutating func continues(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard options.multiline else { return false }
+        let c = line[0]
+        if c == 32 || c == 9 { return true }
+        if startsWith(line, Marker.traceback) {
+            pendingTraceback = true
+            awaitingException = true
+            return true
+        }
+        if startsWith(line, Marker.causedBy) || startsWith(line, Marker.duringHandling)
+            || startsWith(line, Marker.directCause) {
+            return true
+        }
+        if awaitingException {
+            awaitingException = false
+            return true
+        }
+        return timestamped
+    }
+
+    private enum Marker {
+        static let traceback = Array("Traceback (most recent call last):".utf8)
+        static let causedBy = Array("Caused by:".utf8)
+        static let duringHandling = Array("During handling of the above exception".utf8)
+        static let directCause = Array("The above exception was the direct cause".utf8)
+    }
+
+    // MARK: assembling
+
+    private mutating func start(_ line: UnsafeBufferPointer<UInt8>, number: Int, time: EpochMillis?, cut: Bool) {
+        buffer.removeAll(keepingCapacity: true)
+        hasPending = true
+        firstLine = number
+        lastLine = number
+        lineCount = 1
+        blankLines = 0
+        pendingHasOwnTime = time != nil
+        if let time { lastTime = time }
+        pendingTime = lastTime
+        pendingCut = cut
+        pendingTraceback = startsWith(line, Marker.traceback)
+        awaitingException = pendingTraceback
+        appendBytes(line)
+    }
+
+    private mutating func append(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool) {
+        for _ in 0..<blankLines { appendBytes(UnsafeBufferPointer(start: nil, count: 0), separator: true) }
+        blankLines = 0
+        appendBytes(line, separator: true)
+        lastLine = number
+        lineCount += 1
+        if cut { pendingCut = true }
+    }
+
+    private mutating func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>, separator: Bool = false) {
+        let need = bytes.count + (separator ? 1 : 0)
+        let room = options.maxBytes - buffer.count
+        if need <= room {
+            if separator { buffer.append(10) }
+            buffer.append(contentsOf: bytes)
+        } else {
+            pendingCut = true
+            if room > 0 {
+                if separator { buffer.append(10) }
+                if room - (separator ? 1 : 0) > 0 {
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<(room - (separator ? 1 : 0))]))
+                }
+            }
+        }
+    }
+
+    private mutating func flush(_ emit: (Record) -> Void) {
+        guard hasPending else { return }
+        hasPending = false
+        blankLines = 0
+        if pendingCut { truncatedRecords += 1 }
+        buffer.withUnsafeBufferPointer { text in
+            emit(Record(text: text, firstLine: firstLine, lastLine: lastLine, lineCount: lineCount,
+                        time: pendingTime, hasOwnTime: pendingHasOwnTime, truncated: pendingCut, json: nil))
+        }
+    }
+
+    private static let timeKeys: [[UInt8]] = ["timestamp", "time", "ts", "@timestamp", "__REALTIME_TIMESTAMP"].map { Array($0.utf8) }
+
+    private mutating func emitJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, emit: (Record) -> Void) {
+        var own: EpochMillis? = nil
+        if let m = json.member(line, keys: Self.timeKeys) {
+            own = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value]))
+        }
+        if let own { lastTime = own }
+        if cut { truncatedRecords += 1 }
+        emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1,
+                    time: lastTime, hasOwnTime: own != nil, truncated: cut, json: json))
+    }
+
+    // MARK: bytes
+
+    private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool { firstNonSpace(line) == nil }
+
+    private func firstNonSpace(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        for i in 0..<line.count where line[i] != 32 && line[i] != 9 { return i }
+        return nil
+    }
+
+    private func startsWith(_ line: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        guard line.count >= prefix.count else { return false }
+        for i in 0..<prefix.count where line[i] != prefix[i] { return false }
+        return true
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import LogwardenKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options shared by the commands that read logs.
+struct ReadingOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Pattern file or directory (repeatable). Default: ./rules if it exists, else the built-in pack.", valueName: "path"))
+    var rules: [String] = []
+
+    @Option(name: .long, help: "A record holds at most this many lines.")
+    var maxLines: Int = FramingOptions().maxLines
+
+    @Option(name: .long, help: "A record holds at most this many bytes; the rest is cut and counted.")
+    var maxBytes: Int = FramingOptions().maxBytes
+
+    @Flag(name: .long, help: "Every line is its own record (no tracebacks or continuation lines).")
+    var noMultiline = false
+
+    @Option(name: .long, help: ArgumentHelp("Zone of timestamps that carry none: UTC, local, or an offset like +02:00.", valueName: "zone"))
+    var timezone: String = "UTC"
+
+    func validate() throws {
+        if maxLines < 1 { throw ValidationError("--max-lines must be at least 1") }
+        if maxBytes < 64 { throw ValidationError("--max-bytes must be at least 64") }
+        if ZoneOption.parse(timezone) == nil {
+            throw ValidationError("--timezone '\(timezone)' is not understood; use UTC, local, or an offset like +02:00")
+        }
+    }
+
+    var readOptions: ReadOptions {
+        let now = Clock.nowMillis()
+        return ReadOptions(framing: FramingOptions(maxLines: maxLines, maxBytes: maxBytes, multiline: !noMultiline),
+                           defaultOffsetSeconds: ZoneOption.parse(timezone) ?? 0, now: now)
+    }
+
+    /// The pattern set, or exit 2 with every problem printed as FILE:LINE:COL.
+    func loadPatterns() throws -> PatternSet {
+        do {
+            let files: RuleFiles
+            if !rules.isEmpty {
+                files = try RuleFiles.load(rules)
+            } else if access("rules", F_OK) == 0 {
+                files = try RuleFiles.load(["rules"])
+            } else {
+                files = RuleFiles.builtin()
+            }
+            return try PatternSet.load(files)
+        } catch {
+            Console.error(error.description)
+            Console.error("logwarden: the rules above are invalid; fix them (see 'logwarden check') and run again")
+            throw ExitCode(2)
+        }
+    }
+}
+
+enum ZoneOption {
+    static func parse(_ s: String) -> Int? {
+        switch s {
+        case "UTC", "utc", "Z", "z": return 0
+        case "local":
+            var t = time(nil)
+            var tmv = tm()
+            localtime_r(&t, &tmv)
+            return tmv.tm_gmtoff
+        default:
+            let chars = Array(s.utf8)
+            guard chars.count == 6, chars[0] == UInt8(ascii: "+") || chars[0] == UInt8(ascii: "-"), chars[3] == UInt8(ascii: ":"),
+                  let h = Int(String(decoding: chars[1...2], as: UTF8.self)), let m = Int(String(decoding: chars[4...5], as: UTF8.self)),
+                  h < 24, m < 60
+            else { return nil }
+            return (chars[0] == UInt8(ascii: "-") ? -1 : 1) * (h * 3600 + m * 60)
+        }
+    }
+}
+
+enum Clock {
+    static func nowMillis() -> EpochMillis {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return EpochMillis(ts.tv_sec) * 1000 + EpochMillis(ts.tv_nsec / 1_000_000)
+    }
+}
+
+/// Writes to file descriptors 1 and 2 (the C globals stdout/stderr are off limits in Swift 6).
+enum Console {
+    static func out(_ s: String) { write(1, s) }
+    static func error(_ s: String) { write(2, s.hasSuffix("\n") ? s : s + "\n") }
+
+    /// A buffered writer for large outputs such as `classify`.
+    final class Buffered {
+        private var buffer: [UInt8] = []
+        init() { buffer.reserveCapacity(1 << 16) }
+        func line(_ s: String) {
+            buffer.append(contentsOf: s.utf8)
+            buffer.append(10)
+            if buffer.count >= 1 << 16 { flush() }
+        }
+        func flush() {
+            buffer.withUnsafeBytes { Console.write(1, $0) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        deinit { flush() }
+    }
+
+    static func write(_ fd: Int32, _ s: String) {
+        var s = s
+        s.withUTF8 { write(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe (| head) is not an error worth a crash
+            }
+            done += n
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+@testable import LogwardenKit
+
+struct LineSplitterTests {
+    func split(_ chunks: [String], max: Int = 1000) -> [(String, Int, Bool)] {
+        var splitter = LineSplitter(maxLineBytes: max)
+        var out: [(String, Int, Bool)] = []
+        for chunk in chunks {
+            var bytes = Array(chunk.utf8)
+            bytes.withUnsafeMutableBytes { raw in
+                splitter.feed(UnsafeRawBufferPointer(raw)) { out.append((String(decoding: $0, as: UTF8.self), $1, $2)) }
+            }
+        }
+        splitter.finish { out.append((String(decoding: $0, as: UTF8.self), $1, $2)) }
+        return out
+    }
+
+    @Test func linesAcrossChunkBoundaries() {
+        let lines = split(["ab", "c\nde", "f\r\n", "gh"])
+        #expect(lines.map(\.0) == ["abc", "def", "gh"])
+        #expect(lines.map(\.1) == [1, 2, 3])
+    }
+
+    @Test func longLineIsCutWithoutKeepingTheRest() {
+        let lines = split([String(repeating: "x", count: 50), String(repeating: "y", count: 50) + "\nz\n"], max: 10)
+        #expect(lines.map(\.0) == ["xxxxxxxxxx", "z"])
+        #expect(lines.map(\.2) == [true, false])
+    }
+
+    @Test func emptyLinesAreCounted() {
+        #expect(split(["\n\na\n"]).map(\.1) == [1, 2, 3])
+    }
+}
