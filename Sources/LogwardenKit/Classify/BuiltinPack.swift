@@ -721,7 +721,7 @@ patterns:
   # Google "insufficient authentication scopes", Slack missing_scope, GitHub).
   - name: oauth_insufficient_scope
     class: oauth_scope
-    match: '\binsufficient_scope\b|\bInsufficientScopeError\b|\b(?i:insufficient authentication scopes|insufficient scopes?\b)|\bACCESS_TOKEN_SCOPE_INSUFFICIENT\b|\binsufficientPermissions\b|\bmissing_scope\b|has not been granted the required scopes|\bNot all requested scopes were granted\b'
+    match: '\binsufficient_scope\b(?![ _-]?(?:handling|policy|mode)\b)|\bInsufficientScopeError\b|\b(?i:insufficient authentication scopes|insufficient scopes?\b)|\bACCESS_TOKEN_SCOPE_INSUFFICIENT\b|\binsufficientPermissions\b|\bmissing_scope\b|has not been granted the required scopes|\bNot all requested scopes were granted\b'
     severity: high
     priority: 100
     examples:
@@ -734,6 +734,7 @@ patterns:
       - '2026-11-23 00:55:38,105 WARNING [googleapiclient.http] Encountered 403 Forbidden with reason "insufficientPermissions"'
       - '2026-11-23 00:55:38,269 WARNING [google.oauth2.credentials] Not all requested scopes were granted by the authorization server, missing scopes https://www.googleapis.com/auth/calendar, https://www.googleapis.com/auth/userinfo.email.'
     counterexamples:
+      - '2025-10-28 09:00:01,714 DEBUG [calsync.oauth] required scopes: calendar.readonly calendar.events; insufficient_scope handling=re-consent'
       - '2025-10-27 10:00:00,123 [INFO] [auth-service] scope=calendar.readonly granted for user 4242'
       - '2025-10-27 10:00:00,123 [INFO] [auth-service] Refreshed oauth token for user 4242 (expires_in=3599)'
 

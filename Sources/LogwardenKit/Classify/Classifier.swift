@@ -12,7 +12,7 @@ public final class Classifier {
     public let set: PatternSet
     private let scratch: MatchScratch
     private var message: [UInt8] = []
-    private var exceptions: [UInt8] = []
+    private var exceptions: [Range<Int>] = []
     private var fieldValue: [UInt8] = []
     /// Per pattern: worth trying on the current subject (set by the prefilter).
     private var candidates: [Bool]
@@ -35,8 +35,10 @@ public final class Classifier {
             return classifyJSON(record, json)
         }
         if record.lineCount > 1, ExceptionLines.extract(record.text, into: &exceptions) {
-            let hit = exceptions.withUnsafeBufferPointer { firstMatch($0, json: nil, line: record.text, textOnly: true) }
-            if let hit { return hit }
+            for line in exceptions.reversed() {
+                let subject = UnsafeBufferPointer(rebasing: record.text[line])
+                if let hit = firstMatch(subject, json: nil, line: record.text, textOnly: true) { return hit }
+            }
         }
         return firstMatch(record.text, json: nil, line: record.text, textOnly: false)
     }

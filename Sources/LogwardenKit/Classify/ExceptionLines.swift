@@ -1,13 +1,15 @@
 /// The lines of a multi-line record that name its exceptions: the unindented line that ends
 /// each Python traceback, Java's `Caused by:` lines, and the line just above a Java
-/// `\tat ...` frame. They are matched before the whole record, so the exception decides
-/// the class and not a log message above it ("failed to load oauth token scopes").
+/// `\tat ...` frame. They are matched before the whole record, last first, so the final
+/// exception decides the class and not a log message above it ("failed to load oauth token
+/// scopes"); when no pattern knows the final one (an application's own wrapper), its
+/// cause decides.
 public enum ExceptionLines {
     static let traceback = Array("Traceback (most recent call last):".utf8)
     static let causedBy = Array("Caused by:".utf8)
 
-    /// Appends the exception lines of `text` to `out`, joined with `\n`; false if none.
-    public static func extract(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    /// The byte ranges of the exception lines of `text`, in order; false if none.
+    public static func extract(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Range<Int>]) -> Bool {
         out.removeAll(keepingCapacity: true)
         var inFrames = false
         var previous: Range<Int>? = nil
@@ -40,9 +42,8 @@ public enum ExceptionLines {
         return !out.isEmpty
     }
 
-    private static func take(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, _ out: inout [UInt8]) {
-        if !out.isEmpty { out.append(10) }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[line]))
+    private static func take(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, _ out: inout [Range<Int>]) {
+        out.append(line)
     }
 
     private static func hasPrefix(_ text: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, _ prefix: [UInt8]) -> Bool {

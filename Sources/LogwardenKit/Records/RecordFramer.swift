@@ -6,6 +6,7 @@
 /// `Caused by:`, `During handling of the above exception`, `The above exception was the
 /// direct cause`), is the exception line that closes a traceback, or lacks a timestamp in an
 /// input whose records have them (PostgreSQL `DETAIL:`/`HINT:`, psycopg2's `LINE 1:`).
+/// A Go `panic: ` or `fatal error: ` and Java's `Exception in thread "` always start one.
 /// Blank lines are kept only between continuation lines.
 public struct RecordFramer {
     public let options: FramingOptions
@@ -47,7 +48,7 @@ public struct RecordFramer {
         }
         let own = timestamps.parseLineStart(line)
         if own != nil { timestamped = true }
-        if own == nil, hasPending, continues(line) {
+        if own == nil, hasPending, !startsRecord(line), continues(line) {
             if lineCount >= options.maxLines {
                 flush(emit)
                 start(line, number: number, time: nil, cut: cut)
@@ -87,7 +88,16 @@ public struct RecordFramer {
         return timestamped
     }
 
+    /// Lines that always begin a record, timestamp or not: a Go panic or fatal error, and
+    /// Java's report of an uncaught exception.
+    private func startsRecord(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        startsWith(line, Marker.goPanic) || startsWith(line, Marker.goFatal) || startsWith(line, Marker.javaUncaught)
+    }
+
     private enum Marker {
+        static let goPanic = Array("panic: ".utf8)
+        static let goFatal = Array("fatal error: ".utf8)
+        static let javaUncaught = Array("Exception in thread \"".utf8)
         static let traceback = Array("Traceback (most recent call last):".utf8)
         static let causedBy = Array("Caused by:".utf8)
         static let duringHandling = Array("During handling of the above exception".utf8)

@@ -1,0 +1,142 @@
+import Testing
+@testable import LogwardenKit
+
+struct ClassifierTests {
+    static let yaml = """
+    patterns:
+      - name: generic_error
+        class: other_error
+        match: '\\bERROR\\b'
+        severity: low
+        priority: 0
+      - name: oauth_token_scope
+        class: undefined_column
+        match: 'UndefinedColumn\\)?:? column (?<table>user_oauth_tokens)\\.(?<column>scope) does not exist'
+        severity: critical
+        priority: 200
+        labels: {team: calendar}
+      - name: undefined_column
+        class: undefined_column
+        match: 'column (?<column>[\\w.]+) does not exist'
+        severity: critical
+        priority: 100
+      - name: json_5xx
+        class: http_5xx
+        fields: {status: '^5\\d\\d$'}
+        severity: high
+        priority: 50
+    """
+
+    @Test func higherPriorityWinsAndCapturesBecomeLabels() throws {
+        let set = try patternSet(Self.yaml)
+        let log = """
+        2025-10-27 10:00:00,000 ERROR [api] psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist
+        2025-10-27 10:00:01,000 ERROR [api] column events.recurrence_id does not exist
+        2025-10-27 10:00:02,000 ERROR [api] something else
+        2025-10-27 10:00:03,000 INFO [api] fine
+        """
+        let got = classify(log, with: set)
+        #expect(got.map(\.1) == ["oauth_token_scope", "undefined_column", "generic_error", nil])
+        #expect(got[0].2 == ["user_oauth_tokens", "scope"])
+        #expect(got[1].2 == ["events.recurrence_id"])
+    }
+
+    @Test func exceptionLineDecidesNotTheMessageAbove() throws {
+        let set = try patternSet(Self.yaml + """
+
+          - name: oauth_words
+            class: oauth_scope
+            match: 'oauth token scopes'
+            severity: high
+            priority: 300
+        """)
+        let log = """
+        2025-10-27 10:00:00,000 ERROR [sync] failed to load oauth token scopes
+        Traceback (most recent call last):
+          File "/app/db.py", line 10, in load
+        psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist
+        """
+        #expect(classify(log, with: set).map(\.1) == ["oauth_token_scope"])
+        // Without a known exception, the whole record is matched.
+        #expect(classify("2025-10-27 10:00:00,000 ERROR failed to load oauth token scopes\nTraceback (most recent call last):\n  File \"x\"\nAppError: boom\n", with: set).map(\.1) == ["oauth_words"])
+    }
+
+    @Test func finalExceptionFirstThenItsCause() throws {
+        let set = try patternSet(Self.yaml + """
+
+          - name: undefined_table
+            class: db_schema
+            match: 'relation "[^"]+" does not exist'
+            severity: critical
+            priority: 100
+        """)
+        let chained = """
+        2025-10-27 10:00:00,000 ERROR [db] query failed
+        Traceback (most recent call last):
+          File "a.py", line 1, in f
+        psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist
+
+        During handling of the above exception, another exception occurred:
+
+        Traceback (most recent call last):
+          File "a.py", line 3, in f
+        psycopg2.errors.UndefinedTable: relation "oauth_token_scopes" does not exist
+        """
+        #expect(classify(chained, with: set).map(\.1) == ["undefined_table"])
+        let wrapped = chained.replacingAll("psycopg2.errors.UndefinedTable: relation \"oauth_token_scopes\" does not exist", with: "TokenStoreError: could not read token row")
+        #expect(classify(wrapped, with: set).map(\.1) == ["oauth_token_scope"])
+    }
+
+    @Test func jsonMessageAndFields() throws {
+        let set = try patternSet(Self.yaml)
+        let log = """
+        {"timestamp":"2025-10-27T10:00:00Z","level":"ERROR","message":"request failed","status":503}
+        {"timestamp":"2025-10-27T10:00:01Z","level":"INFO","message":"column a.b does not exist","status":200}
+        {"MESSAGE":"column \\"x\\" has an ERROR","__REALTIME_TIMESTAMP":"1761559202000000"}
+        """
+        #expect(classify(log, with: set).map(\.1) == ["json_5xx", "undefined_column", "generic_error"])
+    }
+
+    @Test func pathologicalPatternHitsTheLimitAndTheRecordMovesOn() throws {
+        let set = try patternSet("""
+        patterns:
+          - name: catastrophic
+            class: other_error
+            match: '^(a+)+$'
+            severity: low
+            priority: 10
+          - name: fallback
+            class: other_error
+            match: 'aaa'
+            severity: low
+        """)
+        let classifier = Classifier(set, matchLimit: 10_000)
+        var source = MemorySource(String(repeating: "a", count: 40) + "!\n")
+        var got: [String?] = []
+        _ = try RecordReader.read(&source, framing: FramingOptions(), timestamps: TimestampParser(referenceTime: 0)) {
+            got.append(classifier.classify($0).map { set.patterns[$0.pattern].name })
+        }
+        #expect(got == ["fallback"])
+        #expect(classifier.matchErrors[0] == 1)
+    }
+
+    @Test func maxSeriesCapsCaptureValuesUnderOther() throws {
+        let set = try patternSet("""
+        patterns:
+          - name: user_error
+            class: other_error
+            match: 'failed for user (?<user>\\w+)'
+            severity: low
+            max_series: 2
+        """)
+        var counts = MatchCounts(patterns: set)
+        let input = counts.beginInput("t")
+        for user in ["a", "b", "c", "a", "d"] {
+            counts.add(input: input, time: nil, match: Classification(pattern: 0, captures: [user])) { Example(input: "t", line: 1, text: "") }
+        }
+        #expect(counts.series[SeriesKey(pattern: 0, captures: ["a"])]?.count == 2)
+        #expect(counts.series[SeriesKey(pattern: 0, captures: ["__other__"])]?.count == 2)
+        #expect(counts.overflow[0] == 2)
+        #expect(counts.series.count == 3)
+    }
+}

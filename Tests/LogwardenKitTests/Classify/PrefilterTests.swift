@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import LogwardenKit
+
+struct PrefilterTests {
+    @Test(arguments: [
+        ("UndefinedColumn: column (?<t>x)\\.(?<c>scope) does not exist", ["undefinedcolumn: column x.scope does not exist"]),
+        ("column (?<c>[\\w.]+) does not exist", [" does not exist"]),
+        ("(?:Read|Connect)Timeout(?:Error)?\\b", ["timeout"]),
+        ("\\b(?i:connection refused)\\b|\\bECONNREFUSED\\b", ["connection refused", "econnrefused"]),
+        ("HTTP/\\d\\.\\d\" 5\\d\\d", ["http/"]),
+        ("a+b", nil),
+        ("\\d+", nil),
+        ("foo(?x) bar", nil),
+        ("(abc)\\1", nil),
+        ("[xyz]{3}", nil),
+        ("ab?c", nil),
+    ] as [(String, [String]?)])
+    func requiredLiterals(_ pattern: String, _ expected: [String]?) {
+        let got = RequiredLiterals.of(pattern).map { $0.map { String(decoding: $0, as: UTF8.self) }.sorted() }
+        #expect(got == expected)
+    }
+
+    @Test func literalMatcherFindsOverlappingLiteralsCaseFolded() {
+        let m = LiteralMatcher([(Array("he".utf8), 0), (Array("she".utf8), 1), (Array("hers".utf8), 2), (Array("xyz".utf8), 3)])
+        var found = [Bool](repeating: false, count: 4)
+        var text = Array("uSHErs".utf8)
+        text.withUnsafeMutableBufferPointer { m.scan(UnsafeBufferPointer($0), into: &found) }
+        #expect(found == [true, true, true, false])
+    }
+
+    /// The prefilter may only skip patterns that could not have matched: classes per record
+    /// are identical with and without it, on the bench mix and on every real log here.
+    @Test func prefilterChangesNoResult() throws {
+        let pack = try PatternSet.load(RuleFiles.load([packageRoot + "/rules/patterns"]))
+        #expect(pack.prefilter != nil)
+        var texts: [String] = []
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let gen = "/work/shared/bench/gen_logs.py"
+        let generator = FileManager.default.fileExists(atPath: packageRoot + "/../shared/bench/gen_logs.py")
+            ? packageRoot + "/../shared/bench/gen_logs.py" : gen
+        if FileManager.default.fileExists(atPath: generator) {
+            shell("python3 \(generator) 30000 --seed 7 -o \(dir)/bench.log 2>/dev/null")
+            texts.append(try String(contentsOfFile: dir + "/bench.log", encoding: .utf8))
+        }
+        for folder in ["Tests/Fixtures/real", "samples"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/" + folder) where name.hasSuffix(".log") {
+                texts.append(try String(contentsOfFile: "\(packageRoot)/\(folder)/\(name)", encoding: .utf8))
+            }
+        }
+        let loghub = packageRoot + "/../shared/corpus/loghub"
+        for system in (try? FileManager.default.contentsOfDirectory(atPath: loghub)) ?? [] {
+            let path = "\(loghub)/\(system)/\(system)_2k.log"
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) { texts.append(text) }
+        }
+        #expect(texts.count >= 14)
+        let plain = pack.withoutPrefilter()
+        var compared = 0
+        for text in texts {
+            let a = classify(text, with: pack), b = classify(text, with: plain)
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) where x.1 != y.1 || x.2 != y.2 {
+                Issue.record("line \(x.0): with prefilter \(x.1 ?? "none"), without \(y.1 ?? "none")")
+            }
+            compared += a.count
+        }
+        #expect(compared > 30000)
+    }
+}
