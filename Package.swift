@@ -26,7 +26,7 @@ let package = Package(
             dependencies: ["LogwardenKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "LogwardenKitTests", dependencies: ["LogwardenKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["logwarden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["logwarden"], exclude: ["Expected"]),
     ],
     swiftLanguageModes: [.v6]
 )

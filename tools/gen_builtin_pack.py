@@ -12,9 +12,8 @@ def literal(text):
     hashes = "#"
     while ('"""' + hashes) in text:
         hashes += "#"
-    if not text.endswith("\n"):
-        text += "\n"
-    return hashes + '"""\n' + text + '"""' + hashes
+    # A multi-line literal drops the newline before its closing delimiter: add one back.
+    return hashes + '"""\n' + text + "\n" + '"""' + hashes
 
 
 def main(folder):

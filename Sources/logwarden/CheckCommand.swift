@@ -16,21 +16,19 @@ struct Check: ParsableCommand {
             Console.error(error.description)
             throw ExitCode(error.items.contains { $0.message.hasPrefix("cannot read") } ? 2 : 1)
         }
-        var problems: [Diagnostic] = []
-        var patterns: PatternSet? = nil
-        do { patterns = try PatternSet.load(files) } catch { problems += error.items }
-        if let patterns { problems += PatternCheck.run(patterns) }
+        let (patterns, loadProblems) = PatternSet.loadReporting(files)
+        var problems = loadProblems + PatternCheck.run(patterns)
         for file in files.alertFiles {
             problems.append(Diagnostic(SourceLocation(file: file.path, line: 1, column: 1),
                                        "alert rule files are not supported by this version of logwarden yet"))
         }
         if !problems.isEmpty {
-            Console.error(Diagnostics(problems).description)
+            Console.error(Diagnostics(Diagnostics.sorted(problems)).description)
             Console.error("logwarden check: \(problems.count) problem\(problems.count == 1 ? "" : "s") found")
             throw ExitCode(1)
         }
-        let n = patterns?.count ?? 0
-        let examples = patterns?.patterns.reduce(0) { $0 + $1.definition.examples.count + $1.definition.counterexamples.count } ?? 0
+        let n = patterns.count
+        let examples = patterns.patterns.reduce(0) { $0 + $1.definition.examples.count + $1.definition.counterexamples.count }
         Console.out("OK: \(files.patternFiles.count) pattern file\(files.patternFiles.count == 1 ? "" : "s"), \(n) patterns, \(examples) examples and counterexamples pass\n")
     }
 }

@@ -181,6 +181,7 @@ patterns:
       - '{"__REALTIME_TIMESTAMP":"1761559200123456","_HOSTNAME":"app-01","SYSLOG_IDENTIFIER":"api","PRIORITY":"3","MESSAGE":"worker exited with status 1"}'
     counterexamples:
       - '{"__REALTIME_TIMESTAMP":"1761559200123456","_HOSTNAME":"app-01","SYSLOG_IDENTIFIER":"api","PRIORITY":"6","MESSAGE":"worker started"}'
+
 """#),
         ("http_access.yaml", #"""
 # HTTP server logs: nginx / Apache access logs (common and combined format),
@@ -386,6 +387,7 @@ patterns:
       - '[Sun Dec 04 04:51:08 2005] [notice] jk2_init() Found child 6725 in scoreboard slot 10'
       - '[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties'
       - '[Mon Oct 27 10:00:00.123456 2025] [mpm_event:notice] [pid 4411:tid 140201] AH00489: Apache/2.4.62 (Debian) configured -- resuming normal operations'
+
 """#),
         ("http_client.yaml", #"""
 # HTTP status errors seen from the client side: Python requests / urllib /
@@ -475,6 +477,7 @@ patterns:
     counterexamples:
       - '2025-10-27 10:00:00,123 [INFO] [api] Rate limiter configured: rate_limit=100/s burst=20'
       - '2025-10-27 10:00:00,123 [INFO] [api] rate limit headroom 98% (x-ratelimit-remaining=4900)'
+
 """#),
         ("network.yaml", #"""
 # Network timeouts and refused connections, by ecosystem, then broad
@@ -676,6 +679,7 @@ patterns:
       - 'OSError: [WinError 10061] No connection could be made because the target machine actively refused it'
     counterexamples:
       - '2025-10-27 10:00:00,123 [INFO] [api] Connection pool: 3 idle, 2 in use'
+
 """#),
         ("oauth.yaml", #"""
 # OAuth 2.0 errors as raised by oauthlib / requests-oauthlib, google-auth,
@@ -803,6 +807,7 @@ patterns:
       - '{"timestamp":"2025-10-27T10:00:03.447Z","level":"WARNING","service":"auth-service","message":"missing column user_oauth_tokens.scope; skipping token refresh","user_id":92366,"request_id":"1c654aa2c63c0a11"}'
     counterexamples:
       - '{"timestamp":"2025-10-27T10:00:03.447Z","level":"INFO","service":"auth-service","message":"column user_oauth_tokens.scope present","user_id":92366}'
+
 """#),
         ("postgresql.yaml", #"""
 # PostgreSQL server log lines and client-side errors (psycopg2, psycopg 3,
@@ -989,6 +994,7 @@ patterns:
     counterexamples:
       - 'psycopg2.OperationalError: connection to server at "db" (10.0.3.7), port 5432 failed: FATAL:  password authentication failed for user "app"'
       - '2025-10-27 10:00:00.123 UTC [2211] LOG:  database system is ready to accept connections'
+
 """#),
         ("ssh_pam.yaml", #"""
 # OpenSSH sshd, PAM (pam_unix), sudo/su and old Linux login daemons.
@@ -1163,6 +1169,7 @@ patterns:
     counterexamples:
       - '2025-10-27 10:00:00,123 [INFO] [auth-service] metrics: authentication_failed_total=0'
       - 'Jun 14 15:16:02 combo sshd(pam_unix)[19937]: check pass; user unknown'
+
 """#),
     ]
 }

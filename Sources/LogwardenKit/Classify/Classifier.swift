@@ -4,6 +4,8 @@ public struct Classification: Sendable, Equatable {
     public var pattern: Int
     /// Values for `Pattern.captureLabels`, in that order.
     public var captures: [String]
+    /// The exception line that decided a multi-line record, as a byte range of its text.
+    public var decidingLine: Range<Int>? = nil
 }
 
 /// Classifies records with a shared `PatternSet`. Holds per-thread match state, so use one
@@ -37,7 +39,10 @@ public final class Classifier {
         if record.lineCount > 1, ExceptionLines.extract(record.text, into: &exceptions) {
             for line in exceptions.reversed() {
                 let subject = UnsafeBufferPointer(rebasing: record.text[line])
-                if let hit = firstMatch(subject, json: nil, line: record.text, textOnly: true) { return hit }
+                if var hit = firstMatch(subject, json: nil, line: record.text, textOnly: true) {
+                    hit.decidingLine = line
+                    return hit
+                }
             }
         }
         return firstMatch(record.text, json: nil, line: record.text, textOnly: false)

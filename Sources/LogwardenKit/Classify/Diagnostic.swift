@@ -32,5 +32,10 @@ public struct Diagnostics: Error, Sendable, CustomStringConvertible {
 
     public init(_ items: [Diagnostic]) { self.items = items }
 
+    /// By file, line and column, so a reader walks each file top to bottom.
+    public static func sorted(_ items: [Diagnostic]) -> [Diagnostic] {
+        items.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
+    }
+
     public var description: String { items.map(\.description).joined(separator: "\n") }
 }

@@ -11,9 +11,11 @@ public enum PatternCheck {
                 let got = classifyFirstRecord(example.text, classifier, framing)
                 if got.records != 1 {
                     diags.append(Diagnostic(example.location, "pattern '\(def.name)': example frames as \(got.records) records; an example must be exactly one record"))
-                } else if got.match?.pattern != index {
-                    let other = got.match.map { "pattern '\(set.patterns[$0.pattern].name)' (priority \(set.patterns[$0.pattern].definition.priority))" } ?? "no pattern"
-                    diags.append(Diagnostic(example.location, "pattern '\(def.name)': example is classified by \(other), not by this pattern"))
+                } else if let other = got.match, other.pattern != index {
+                    let winner = set.patterns[other.pattern]
+                    diags.append(Diagnostic(example.location, "pattern '\(def.name)': example is classified by pattern '\(winner.name)' (priority \(winner.definition.priority)), not by this pattern; raise this pattern's priority or narrow the other"))
+                } else if got.match == nil {
+                    diags.append(Diagnostic(example.location, "pattern '\(def.name)': example does not match; fix the regex or the example"))
                 }
             }
             for counter in def.counterexamples {

@@ -19,6 +19,14 @@ public final class PatternSet: Sendable {
 
     /// Parses and compiles the pattern files; all problems are reported together.
     public static func load(_ files: RuleFiles) throws(Diagnostics) -> PatternSet {
+        let (set, diags) = loadReporting(files)
+        if !diags.isEmpty { throw Diagnostics(diags) }
+        return set
+    }
+
+    /// The patterns that are valid, and the problems of the others, sorted by position:
+    /// `check` still tests the examples of every pattern that compiled.
+    public static func loadReporting(_ files: RuleFiles) -> (PatternSet, [Diagnostic]) {
         var diags: [Diagnostic] = []
         var definitions: [PatternDefinition] = []
         var classes = ErrorClassVocabulary.standard
@@ -37,8 +45,7 @@ public final class PatternSet: Sendable {
             classes += parsed.classes.filter { !classes.contains($0) }
         }
         let set = compile(definitions, classes: classes, diags: &diags)
-        if !diags.isEmpty { throw Diagnostics(diags) }
-        return set
+        return (set, Diagnostics.sorted(diags))
     }
 
     static func compile(_ definitions: [PatternDefinition], classes: [String], diags: inout [Diagnostic]) -> PatternSet {

@@ -40,17 +40,21 @@ public struct Example: Sendable, Equatable {
     public var input: String
     public var line: Int
     public var text: String
+    /// The line that decided the match (a traceback's exception line), else the first line.
+    public var headline: String
 
     public static let maxBytes = 1024
 
-    public init(input: String, line: Int, text: String) {
+    public init(input: String, line: Int, text: String, headline: String? = nil) {
         self.input = input
         self.line = line
         self.text = text
+        self.headline = headline ?? String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
     }
 
-    public init(input: String, line: Int, bytes: UnsafeBufferPointer<UInt8>) {
+    public init(input: String, line: Int, bytes: UnsafeBufferPointer<UInt8>, deciding: Range<Int>? = nil) {
         let cut = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, Self.maxBytes)])
-        self.init(input: input, line: line, text: String(decoding: cut, as: UTF8.self))
+        let headline = deciding.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        self.init(input: input, line: line, text: String(decoding: cut, as: UTF8.self), headline: headline)
     }
 }

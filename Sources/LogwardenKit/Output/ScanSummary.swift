@@ -42,7 +42,7 @@ public struct ScanSummary {
                 let name = def.name + (labels.isEmpty ? "" : "{" + labels.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + "}")
                 cells.append([name, def.errorClass, def.severity.rawValue, String(row.stats.count),
                               row.stats.firstSeen.map(Self.shortTime) ?? "-", row.stats.lastSeen.map(Self.shortTime) ?? "-",
-                              Self.oneLine(row.stats.example?.text ?? "", max: 72)])
+                              Self.oneLine(row.stats.example?.headline ?? "", max: 72)])
             }
             out += Self.align(cells)
         }

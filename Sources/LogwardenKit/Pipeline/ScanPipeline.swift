@@ -51,7 +51,7 @@ public struct ScanPipeline {
                 let stats = try RecordReader.read(&source, framing: options.framing, timestamps: timestamps) { record in
                     let match = classifier.classify(record)
                     counts.add(input: inputIndex, time: record.time, match: match) {
-                        Example(input: name, line: record.firstLine, bytes: record.text)
+                        Example(input: name, line: record.firstLine, bytes: record.text, deciding: match?.decidingLine)
                     }
                     onRecord?(record, match, name)
                 }

@@ -65,7 +65,7 @@ struct PatternFileTests {
             counterexamples: ['checked out']
         """)
         #expect(d == [
-            "p.yaml:11:16: pattern 'low': example is classified by pattern 'high' (priority 10), not by this pattern",
+            "p.yaml:11:16: pattern 'low': example is classified by pattern 'high' (priority 10), not by this pattern; raise this pattern's priority or narrow the other",
             "p.yaml:12:23: pattern 'low': counterexample matches this pattern",
         ])
     }
