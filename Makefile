@@ -37,5 +37,10 @@ test: deps
 pack:
 	python3 tools/gen_builtin_pack.py rules/patterns > Sources/LogwardenKit/Classify/BuiltinPack.swift
 
+# Throughput and memory, side by side with peers in one run; writes BENCHMARKS.md.
+bench: release
+	@command -v hyperfine >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq hyperfine time >/dev/null; }
+	bash bench/run.sh
+
 clean:
 	rm -rf .build out

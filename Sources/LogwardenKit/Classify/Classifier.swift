@@ -16,8 +16,9 @@ public final class Classifier {
     private var message: [UInt8] = []
     private var exceptions: [Range<Int>] = []
     private var fieldValue: [UInt8] = []
-    /// Per pattern: worth trying on the current subject (set by the prefilter).
-    private var candidates: [Bool]
+    /// Per pattern: the stamp of the last subject whose literals included the pattern's.
+    private let marks: UnsafeMutablePointer<UInt32>
+    private var stamp: UInt32 = 0
     /// Match attempts that hit the PCRE2 limits, per pattern index.
     public private(set) var matchErrors: [Int]
 
@@ -28,9 +29,12 @@ public final class Classifier {
         let maxCaptures = set.patterns.map { $0.regex?.captureCount ?? 0 }.max() ?? 0
         scratch = MatchScratch(maxCaptures: maxCaptures, matchLimit: matchLimit, depthLimit: depthLimit)
         matchErrors = Array(repeating: 0, count: set.count)
-        candidates = Array(repeating: true, count: set.count)
+        marks = .allocate(capacity: max(1, set.count))
+        marks.initialize(repeating: 0, count: max(1, set.count))
         message.reserveCapacity(4096)
     }
+
+    deinit { marks.deallocate() }
 
     public func classify(_ record: Record) -> Classification? {
         if let json = record.json {
@@ -65,9 +69,14 @@ public final class Classifier {
                             textOnly: Bool) -> Classification? {
         let patterns = set.patterns
         if let prefilter = set.prefilter {
-            for i in candidates.indices { candidates[i] = prefilter.alwaysTried[i] }
-            prefilter.matcher.scan(subject, into: &candidates)
-            for index in patterns.indices where candidates[index] {
+            stamp &+= 1
+            if stamp == 0 {  // wrapped: old marks could collide
+                marks.update(repeating: 0, count: patterns.count)
+                stamp = 1
+            }
+            prefilter.matcher.scan(subject, stamp: stamp, into: marks)
+            let always = prefilter.alwaysTried
+            for index in patterns.indices where marks[index] == stamp || always[index] {
                 if let hit = tryPattern(index, patterns[index], subject, json, line, textOnly) { return hit }
             }
             return nil
@@ -100,7 +109,7 @@ public final class Classifier {
 
     private func fieldsMatch(_ pattern: Pattern, _ json: JSONFields, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
         for field in pattern.fieldRegexes {
-            guard let m = json.member(line, keys: [field.key]) else { return false }
+            guard let m = json.member(line, key: field.key) else { return false }
             JSONFields.decode(m, in: line, into: &fieldValue)
             let ok: Bool
             do { ok = try fieldValue.withUnsafeBufferPointer { buf throws(RegexMatchFailure) in try field.regex.matches(buf, scratch: scratch) } } catch {

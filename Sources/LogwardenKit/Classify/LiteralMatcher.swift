@@ -7,9 +7,10 @@ public struct LiteralMatcher: Sendable {
     private let classCount: Int
     /// Next state for (state, class).
     private let next: [Int32]
-    /// For each state, the owners (pattern indices) of the literals that end here.
-    private let owners: [[Int32]]
-    private let hasOwners: [Bool]
+    /// For each state, the owners (pattern indices) of the literals that end here:
+    /// `owners[ownerStart[s] ..< ownerStart[s + 1]]`, flat so a step touches no nested array.
+    private let owners: [Int32]
+    private let ownerStart: [Int32]
 
     /// `literals`: each with the index of the pattern that requires it.
     public init(_ literals: [(bytes: [UInt8], owner: Int)]) {
@@ -67,22 +68,43 @@ public struct LiteralMatcher: Sendable {
         classOf = classes
         classCount = count
         next = table
-        owners = out
-        hasOwners = out.map { !$0.isEmpty }
+        var flat: [Int32] = []
+        var starts: [Int32] = []
+        for list in out {
+            starts.append(Int32(flat.count))
+            flat += list
+        }
+        starts.append(Int32(flat.count))
+        owners = flat
+        ownerStart = starts
     }
 
     /// Sets `found[owner] = true` for every literal that occurs in `text`.
-    @inline(__always)
     public func scan(_ text: UnsafeBufferPointer<UInt8>, into found: inout [Bool]) {
+        var stamps = [UInt32](repeating: 0, count: found.count)
+        stamps.withUnsafeMutableBufferPointer { scan(text, stamp: 1, into: $0.baseAddress!) }
+        for i in found.indices where stamps[i] == 1 { found[i] = true }
+    }
+
+    /// Writes `stamp` at `marks[owner]` for every literal that occurs in `text`; callers
+    /// compare with the stamp instead of clearing marks for every record.
+    @inline(__always)
+    public func scan(_ text: UnsafeBufferPointer<UInt8>, stamp: UInt32, into marks: UnsafeMutablePointer<UInt32>) {
         guard let p = text.baseAddress else { return }
+        let k = classCount
         classOf.withUnsafeBufferPointer { classes in
             next.withUnsafeBufferPointer { table in
-                hasOwners.withUnsafeBufferPointer { flags in
-                    var s = 0
-                    for i in 0..<text.count {
-                        s = Int(table[s &* classCount &+ Int(classes[Int(p[i])])])
-                        if flags[s] {
-                            for o in owners[s] { found[Int(o)] = true }
+                ownerStart.withUnsafeBufferPointer { starts in
+                    owners.withUnsafeBufferPointer { owners in
+                        var s = 0
+                        for i in 0..<text.count {
+                            s = Int(table[s &* k &+ Int(classes[Int(p[i])])])
+                            var o = Int(starts[s])
+                            let end = Int(starts[s &+ 1])
+                            while o < end {
+                                marks[Int(owners[o])] = stamp
+                                o &+= 1
+                            }
                         }
                     }
                 }

@@ -23,8 +23,9 @@ public struct PatternDefinition: Sendable {
     public static let defaultMaxSeries = 1000
 }
 
-/// A compiled pattern, ready to match. Immutable and shared by every worker thread.
-public struct Pattern: Sendable {
+/// A compiled pattern, ready to match. Immutable and shared by every worker thread; a
+/// class, so the hot loop passes a reference instead of copying the definition.
+public final class Pattern: Sendable {
     public let definition: PatternDefinition
     public let regex: CompiledRegex?
     public let fieldRegexes: [(key: [UInt8], regex: CompiledRegex)]
@@ -32,4 +33,12 @@ public struct Pattern: Sendable {
     public let captureLabels: [(group: Int, name: String)]
 
     public var name: String { definition.name }
+
+    public init(definition: PatternDefinition, regex: CompiledRegex?, fieldRegexes: [(key: [UInt8], regex: CompiledRegex)],
+                captureLabels: [(group: Int, name: String)]) {
+        self.definition = definition
+        self.regex = regex
+        self.fieldRegexes = fieldRegexes
+        self.captureLabels = captureLabels
+    }
 }

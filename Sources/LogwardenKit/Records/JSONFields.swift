@@ -69,13 +69,18 @@ public struct JSONFields: Sendable {
     /// The first member whose key is one of `keys` (tried in that order).
     public func member(_ line: UnsafeBufferPointer<UInt8>, keys: [[UInt8]]) -> Member? {
         for key in keys {
-            for m in members where m.key.count == key.count {
-                if key.withUnsafeBufferPointer({ k in memcmp(line.baseAddress! + m.key.lowerBound, k.baseAddress!, k.count) == 0 }) {
-                    return m
-                }
-            }
+            if let m = member(line, key: key) { return m }
         }
         return nil
+    }
+
+    public func member(_ line: UnsafeBufferPointer<UInt8>, key: [UInt8]) -> Member? {
+        key.withUnsafeBufferPointer { k in
+            for m in members where m.key.count == k.count {
+                if memcmp(line.baseAddress! + m.key.lowerBound, k.baseAddress!, k.count) == 0 { return m }
+            }
+            return nil
+        }
     }
 
     /// The decoded bytes of a member's value: strings unescaped, byte arrays turned into
