@@ -12,24 +12,34 @@ public enum ScanMetrics {
         var matches = MetricFamily(name: "logwarden_matches_total",
                                    help: "Records classified by each pattern, with its class, severity and labels.", kind: .counter)
         var own: [String: MetricFamily] = [:]
-        var seen = Set<[String]>()
+        // Prometheus reads an empty label value as no label: such series merge with the one
+        // without it, so values are summed per identity before they are written.
+        var values: [[String]: (labels: [(String, String)], value: Int, metric: String?, ownLabels: [(String, String)])] = [:]
+        var order: [[String]] = []
         func add(_ index: Int, _ captures: [String], _ value: Int) {
             let def = patterns[index].definition
             let captured = captures.isEmpty ? [] : zip(patterns[index].captureLabels, captures).map { ($0.0.name, $0.1) }
-            let labels = [("pattern", def.name), ("class", def.errorClass), ("severity", def.severity.rawValue)] + def.labels + captured
-            let identity = labels.flatMap { [$0.0, $0.1] }
-            guard seen.insert(identity).inserted else { return }
-            matches.samples.append(.init(labels: labels, value: Double(value)))
-            if let metric = def.metric {
-                var family = own[metric] ?? MetricFamily(name: metric, help: "Records matched by pattern(s) declaring this metric.", kind: .counter)
-                family.samples.append(.init(labels: def.labels + captured, value: Double(value)))
-                own[metric] = family
-            }
+            let nonEmpty = captured.filter { !$0.1.isEmpty }
+            let labels = [("pattern", def.name), ("class", def.errorClass), ("severity", def.severity.rawValue)] + def.labels + nonEmpty
+            let identity = labels.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] }
+            if values[identity] == nil { order.append(identity) }
+            values[identity, default: (labels, 0, def.metric, def.labels + nonEmpty)].value += value
         }
         for (key, stats) in counts.series { add(key.pattern, key.captures, stats.count) }
         // Every pattern exists at 0 from start-up, so the first error is not missed by increase().
-        for index in patterns.indices where counts.series[SeriesKey(pattern: index, captures: [])] == nil {
-            add(index, [], 0)
+        for index in patterns.indices { add(index, [], 0) }
+        var ownValues: [String: [[String]: (labels: [(String, String)], value: Int)]] = [:]
+        for identity in order {
+            let v = values[identity]!
+            matches.samples.append(.init(labels: v.labels, value: Double(v.value)))
+            if let metric = v.metric {
+                let ownIdentity = v.ownLabels.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] }
+                ownValues[metric, default: [:]][ownIdentity, default: (v.ownLabels, 0)].value += v.value
+            }
+        }
+        for (metric, series) in ownValues {
+            own[metric] = MetricFamily(name: metric, help: "Records matched by pattern(s) declaring this metric.", kind: .counter,
+                                       samples: series.values.map { .init(labels: $0.labels, value: Double($0.value)) })
         }
 
         let unmatched = MetricFamily(name: "logwarden_unmatched_records_total", help: "Records that no pattern classified.",

@@ -18,6 +18,10 @@ public struct TimestampParser: Sendable {
     private var lastForm: Form = .iso
     private var cachedDateKey = -1
     private var cachedDays = 0
+    /// The 19 bytes `YYYY-MM-DD HH:MM:SS` of the last ISO time and its seconds: lines of one
+    /// second share them, so only the fraction and zone are read again.
+    private var secondKey: (UInt64, UInt64, UInt32) = (0, 0, 0)
+    private var secondValue = -1
 
     public init(referenceTime: EpochMillis, defaultOffsetSeconds: Int = 0) {
         self.referenceTime = referenceTime
@@ -69,7 +73,14 @@ public struct TimestampParser: Sendable {
 
     /// `YYYY-MM-DD[T ]HH:MM:SS[.,]frac zone` (dateSep `-`) or `YYYY/MM/DD HH:MM:SS` (dateSep `/`).
     private mutating func parseISO(_ p: UnsafePointer<UInt8>, _ s: Int, _ n: Int, dateSep: UInt8) -> EpochMillis? {
-        guard s + 19 <= n,
+        guard s + 19 <= n else { return nil }
+        let raw = UnsafeRawPointer(p + s)
+        let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                   raw.loadUnaligned(fromByteOffset: 15, as: UInt32.self))
+        if secondValue >= 0, key == secondKey {
+            return finishISO(p, s, n, dateSep: dateSep, seconds: secondValue)
+        }
+        guard p[s + 4] == dateSep, p[s + 7] == dateSep,
               p[s + 4] == dateSep, p[s + 7] == dateSep,
               p[s + 10] == UInt8(ascii: "T") || p[s + 10] == UInt8(ascii: " "),
               p[s + 13] == UInt8(ascii: ":"), p[s + 16] == UInt8(ascii: ":"),
@@ -77,6 +88,14 @@ public struct TimestampParser: Sendable {
               let hh = digits(p, s + 11, 2), let mm = digits(p, s + 14, 2), let ss = digits(p, s + 17, 2),
               let days = days(year, month, day), hh < 24, mm < 60, ss < 61
         else { return nil }
+        secondKey = key
+        secondValue = days * 86_400 + hh * 3600 + mm * 60 + ss
+        return finishISO(p, s, n, dateSep: dateSep, seconds: secondValue)
+    }
+
+    /// Fraction and zone after the cached or freshly parsed seconds of an ISO time.
+    @inline(__always)
+    private func finishISO(_ p: UnsafePointer<UInt8>, _ s: Int, _ n: Int, dateSep: UInt8, seconds: Int) -> EpochMillis {
         var i = s + 19
         var ms = 0
         if i < n, p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",") {
@@ -85,7 +104,7 @@ public struct TimestampParser: Sendable {
         }
         var offset = defaultOffsetSeconds
         if dateSep == UInt8(ascii: "-"), let (zone, _) = zoneOffset(p, i, n) { offset = zone }
-        return millis(days, hh, mm, ss, ms, offset)
+        return EpochMillis(seconds - offset) * 1000 + EpochMillis(ms)
     }
 
     /// `Oct 27 10:00:00[.frac]`, day space-padded or not.

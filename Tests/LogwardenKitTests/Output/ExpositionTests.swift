@@ -41,6 +41,10 @@ struct ExpositionTests {
         let text = Exposition.render(ScanMetrics.families(result.counts))
         try AtomicFile.write(text, to: dir + "/out.prom")
         #expect(text.contains(#"user="\"} 1e9""#))
+        // The pattern's own counter carries the captures, without pattern/class/severity.
+        // An empty capture is no label: it merges with the zero series instead of duplicating it.
+        #expect(text.contains("# TYPE app_login_failures_total counter\napp_login_failures_total 1\n"))
+        #expect(!text.contains("user=\"\""))
         #expect(text.contains("logwarden_matches_total{class=\"timeout\",pattern=\"quiet\",severity=\"low\"} 0"))
         let promtool = shell("command -v promtool")
         try #require(promtool.status == 0, "promtool is not installed: run 'make deps' (Debian package prometheus)")

@@ -46,6 +46,19 @@ struct TimestampParserTests {
         #expect(parse(line) == nil)
     }
 
+    @Test func sameSecondCacheKeepsFractionsAndZonesApart() {
+        var parser = TimestampParser(referenceTime: Self.reference)
+        func at(_ s: String) -> String? {
+            var bytes = Array(s.utf8)
+            return bytes.withUnsafeMutableBufferPointer { parser.parseLineStart(UnsafeBufferPointer($0))?.rfc3339 }
+        }
+        #expect(at("2025-10-27T10:00:00.100Z a") == "2025-10-27T10:00:00.100Z")
+        #expect(at("2025-10-27T10:00:00.900+01:00 b") == "2025-10-27T09:00:00.900Z")
+        #expect(at("2025-10-27T10:00:01Z c") == "2025-10-27T10:00:01Z")
+        #expect(at("2025-10-27 10:00:01,5 d") == "2025-10-27T10:00:01.500Z")
+        #expect(at("2025/10/27 10:00:01 [error] e") == "2025-10-27T10:00:01Z")
+    }
+
     @Test func syslogYearIsInferredFromReference() {
         // December read in June: last December, not the coming one.
         #expect(parse("Dec 10 06:55:46 LabSZ sshd[24200]: x") == "2025-12-10T06:55:46Z")
