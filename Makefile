@@ -26,6 +26,7 @@ release: deps
 
 run: release
 	$(BIN) check rules/
+	mkdir -p out
 	$(BIN) scan --textfile out/samples.prom samples/
 	@echo; echo "metrics written to out/samples.prom"
 
