@@ -3,7 +3,7 @@ import LogwardenKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate pattern files: YAML, PCRE2, names, classes, and every example and counterexample.",
+        abstract: "Validate pattern and alert rule files: YAML, PCRE2, names, classes, examples, PromQL expressions and templates.",
         discussion: "Problems are printed as FILE:LINE:COL: message. Exit 1 if any rule is invalid, 2 if a path cannot be read."
     )
 
@@ -18,10 +18,8 @@ struct Check: ParsableCommand {
         }
         let (patterns, loadProblems) = PatternSet.loadReporting(files)
         var problems = loadProblems + PatternCheck.run(patterns)
-        for file in files.alertFiles {
-            problems.append(Diagnostic(SourceLocation(file: file.path, line: 1, column: 1),
-                                       "alert rule files are not supported by this version of logwarden yet"))
-        }
+        let (groups, ruleProblems) = RuleFile.load(files)
+        problems += ruleProblems
         if !problems.isEmpty {
             Console.error(Diagnostics(Diagnostics.sorted(problems)).description)
             Console.error("logwarden check: \(problems.count) problem\(problems.count == 1 ? "" : "s") found")
@@ -29,6 +27,11 @@ struct Check: ParsableCommand {
         }
         let n = patterns.count
         let examples = patterns.patterns.reduce(0) { $0 + $1.definition.examples.count + $1.definition.counterexamples.count }
-        Console.out("OK: \(files.patternFiles.count) pattern file\(files.patternFiles.count == 1 ? "" : "s"), \(n) patterns, \(examples) examples and counterexamples pass\n")
+        let rules = groups.reduce(0) { $0 + $1.rules.count }
+        var line = "OK: \(files.patternFiles.count) pattern file\(files.patternFiles.count == 1 ? "" : "s"), \(n) patterns, \(examples) examples and counterexamples pass"
+        if !files.alertFiles.isEmpty {
+            line += "; \(files.alertFiles.count) rule file\(files.alertFiles.count == 1 ? "" : "s"), \(groups.count) group\(groups.count == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s")"
+        }
+        Console.out(line + "\n")
     }
 }

@@ -35,17 +35,22 @@ struct ReadingOptions: ParsableArguments {
                            defaultOffsetSeconds: ZoneOption.parse(timezone) ?? 0, now: now)
     }
 
-    /// The pattern set, or exit 2 with every problem printed as FILE:LINE:COL.
-    func loadPatterns() throws -> PatternSet {
+    /// The files of `--rules`, else ./rules, else the built-in pack; exit 2 if unreadable.
+    func loadRuleFiles() throws -> RuleFiles {
         do {
-            let files: RuleFiles
-            if !rules.isEmpty {
-                files = try RuleFiles.load(rules)
-            } else if access("rules", F_OK) == 0 {
-                files = try RuleFiles.load(["rules"])
-            } else {
-                files = RuleFiles.builtin()
-            }
+            if !rules.isEmpty { return try RuleFiles.load(rules) }
+            if access("rules", F_OK) == 0 { return try RuleFiles.load(["rules"]) }
+            return RuleFiles.builtin()
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// The pattern set, or exit 2 with every problem printed as FILE:LINE:COL.
+    func loadPatterns(_ files: RuleFiles? = nil) throws -> PatternSet {
+        let files = try files ?? loadRuleFiles()
+        do {
             return try PatternSet.load(files)
         } catch {
             Console.error(error.description)

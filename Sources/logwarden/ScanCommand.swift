@@ -3,41 +3,136 @@ import LogwardenKit
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read files, globs, directories or stdin once; classify, count, and report.",
-        discussion: "Gzip files are recognised by their content. A missing or unreadable input is reported and the run exits 2 after reading the others."
+        abstract: "Read files, globs, directories or stdin once; classify, count, evaluate alert rules, and report.",
+        discussion: """
+            Alert rules (Prometheus rule files among --rules) are evaluated at every group interval of \
+            the logs' own time, so `for:` durations hold on a replay. Gzip files are recognised by their \
+            content. A missing or unreadable input is reported and the run exits 2 after reading the others.
+            """
     )
 
     @OptionGroup var reading: ReadingOptions
 
-    @Option(name: .long, help: "Output format: text (a summary table) or json (JSON Lines).")
+    @Option(name: .long, help: "Output format: text (alert lines and a summary table) or json (JSON Lines).")
     var output: OutputFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("Write the Prometheus text exposition here (atomically).", valueName: "file.prom"))
     var textfile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Exit 1 when an alert at or above this severity fired: critical > high > warning = medium > low > info.", valueName: "severity"))
+    var failOn: Severity?
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: ArgumentHelp("CI reports: 'junit FILE' (a test case per alert rule) and/or 'github' (annotations on stdout).", valueName: "kind"))
+    var report: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Records up to this much older than the newest one still count in their own time bucket.", valueName: "duration"))
+    var allowedLateness: String = "1m"
 
     @Argument(help: ArgumentHelp("Files, globs, directories, or - for stdin. Default: stdin.", valueName: "input"))
     var inputs: [String] = []
 
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
+    func validate() throws {
+        if Duration.parseMillis(allowedLateness) == nil {
+            throw ValidationError("--allowed-lateness '\(allowedLateness)' is not a duration; write it as 30s, 1m or 5m")
+        }
+        _ = try reports()
+    }
+
+    /// `--report junit FILE github` → (junit path, github).
+    func reports() throws -> (junit: String?, github: Bool) {
+        var junit: String? = nil
+        var github = false
+        var i = 0
+        while i < report.count {
+            switch report[i] {
+            case "junit":
+                guard i + 1 < report.count else { throw ValidationError("--report junit needs a file name: --report junit report.xml") }
+                junit = report[i + 1]
+                i += 2
+            case "github":
+                github = true
+                i += 1
+            default:
+                throw ValidationError("--report '\(report[i])' is unknown; use 'junit FILE' or 'github'")
+            }
+        }
+        return (junit, github)
+    }
+
     func run() throws {
-        let patterns = try reading.loadPatterns()
+        let files = try reading.loadRuleFiles()
+        let patterns = try reading.loadPatterns(files)
+        let groups = try RuleLoading.groups(files)
+        let engine = RuleLoading.engine(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000)
+        let (junit, github) = try reports()
         let expanded = InputSpec.expand(inputs.isEmpty ? ["-"] : inputs)
-        let result = ScanPipeline(patterns: patterns, options: reading.readOptions).run(expanded.inputs)
+
+        let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
+        var fired: [AlertTransition] = []
+        let result = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine).run(expanded.inputs, onTransition: { t in
+            sink.emit(t)
+            if t.kind == .firing { fired.append(t) }
+        })
+        sink.finish()
+        for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
+
         let errors = expanded.errors + result.errors
         var status: Int32 = errors.isEmpty ? 0 : 2
+        if status == 0, let failOn, fired.contains(where: { (Severity(rawValue: $0.severity ?? "") ?? .info).rank >= failOn.rank }) {
+            status = 1
+        }
         if let textfile {
-            do { try AtomicFile.write(Exposition.render(ScanMetrics.families(result.counts)), to: textfile) } catch {
+            let families = ScanMetrics.families(result.counts) + (engine?.families() ?? [])
+            do throws(OutputError) { try AtomicFile.write(Exposition.render(families), to: textfile) } catch {
                 Console.error("logwarden: --textfile \(error.description)")
                 status = 2
             }
         }
+        if let junit {
+            let outcomes = groups.flatMap { g in
+                g.rules.filter { $0.kind == .alert }.map { r in
+                    CIReports.RuleOutcome(group: g.name, rule: r.name, fired: fired.filter { $0.rule == r.name && $0.group == g.name })
+                }
+            }
+            do throws(OutputError) { try AtomicFile.write(CIReports.junit(outcomes), to: junit) } catch {
+                Console.error("logwarden: --report junit \(error.description)")
+                status = 2
+            }
+        }
+        if github { Console.out(CIReports.github(fired)) }
         for error in errors { Console.error("logwarden: \(error.description)") }
         let summary = ScanSummary(counts: result.counts, exitStatus: status)
         switch output {
-        case .text: Console.out(summary.table())
-        case .json: Console.out(summary.json().rendered + "\n")
+        case .text:
+            Console.out(summary.table() + Self.alertsLine(fired, failOn: failOn, status: status))
+        case .json:
+            Console.out(summary.json(alerts: fired.map(\.summaryJSON)).rendered + "\n")
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    static func alertsLine(_ fired: [AlertTransition], failOn: Severity?, status: Int32) -> String {
+        guard !fired.isEmpty else { return "" }
+        var bySeverity: [String: Int] = [:]
+        for t in fired { bySeverity[t.severity ?? "none", default: 0] += 1 }
+        let parts = Severity.allCases.compactMap { s in bySeverity[s.rawValue].map { "\($0) \(s.rawValue)" } }
+            + (bySeverity["none"].map { ["\($0) without severity"] } ?? [])
+        var line = "\(fired.count) alert\(fired.count == 1 ? "" : "s") fired: \(parts.joined(separator: ", "))."
+        if let failOn, status == 1 { line += " Exit 1: at or above --fail-on \(failOn.rawValue)." }
+        return line + "\n"
+    }
+}
+
+extension AlertTransition {
+    /// A fired alert in the summary object.
+    var summaryJSON: JSON {
+        .object([
+            ("alertname", .string(rule)), ("labels", .labels(alert.labels.pairs)),
+            ("annotations", .object(alert.annotations.map { ($0.name, .string($0.value)) })),
+            ("firedAt", .time(evalTime)), ("activeAt", .time(alert.activeAt)), ("value", .double(alert.value)),
+        ])
     }
 }

@@ -13,7 +13,11 @@ import Testing
         let r = try CLI.run(["scan", "--output", "json", "samples/healthy.log"])
         #expect(r.status == 0)
         CLI.expectGolden(r.stdout, "scan-healthy.json")
-        #expect(r.stdout.contains(#""matched":0"#))
+        // Only the success pattern matches; no error class, no alert.
+        let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let classes = Set((summary["patterns"] as! [[String: Any]]).map { $0["class"] as! String })
+        #expect(classes == ["success"])
+        #expect((summary["alerts"] as! [Any]).isEmpty)
     }
 
     @Test func wholeSamplesFolderAsJSON() throws {

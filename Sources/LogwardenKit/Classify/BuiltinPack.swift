@@ -1,6 +1,47 @@
 // Generated from rules/patterns by `make pack`; do not edit.
 enum BuiltinPack {
     static let files: [(String, String)] = [
+        ("calendar_sync.yaml", #"""
+# calendar-sync: records that say a sync SUCCEEDED. They are not errors, so
+# they get their own class `success` (declared below) and severity `info`;
+# alert rules that compute error ratios exclude `severity="info"`.
+#
+# The counter logwarden_matches_total{pattern="calendar_sync_succeeded"} feeds
+# the absence alert CalendarSyncNoSuccessfulSync (rules/alerts/calendar-sync.yaml):
+# a host that synced before and has logged no successful sync for 15m.
+#
+# Counted as success (wording of calsync v2.13/v2.14, see samples/healthy.log):
+#   [calsync.sync] synced user=1057 calendar=release-train events_upserted=21 ...
+#   [calsync.sync] incremental sync user=1075 nextSyncToken stored, 0 failed, ...
+#   [calsync.scheduler] sync pass finished users=73 retries=0 errors=0 ...
+# Not counted: a pass or incremental sync that reports failures
+# ("failed=31 errors=31", "3 failed"), a lagging pass, and sync lines of
+# other loggers.
+#
+# Priority 10: above the generic catch-alls (0), below every error class
+# pattern (50 and up), so an error wording in the same record always wins.
+classes: [success]
+patterns:
+  - name: calendar_sync_succeeded
+    class: success
+    match: '\[calsync\.(?:sync|scheduler)\] (?:synced user=\d+ calendar=\S+ events_upserted=\d+|incremental sync user=\d+ nextSyncToken stored, 0 failed\b|sync pass finished users=\d+ retries=\d+ errors=0\b)'
+    severity: info
+    priority: 10
+    examples:
+      - '2025-10-28 09:00:07,043 INFO [calsync.sync] synced user=1059 calendar=1:1s events_upserted=34 events_deleted=3 duration_ms=485'
+      - '2025-10-27 10:05:53,030 INFO [calsync.sync] synced user=1034 calendar=release-train events_upserted=0 events_deleted=3 duration_ms=411'
+      - '2025-10-28 09:00:38,330 INFO [calsync.sync] incremental sync user=1033 nextSyncToken stored, 0 failed, timeout=30 retries=0'
+      - '2025-10-28 09:01:58,096 INFO [calsync.scheduler] sync pass finished users=77 retries=0 errors=0 duration_ms=7291'
+    counterexamples:
+      - '2025-10-27 10:25:00,419 ERROR [calsync.sync] sync pass finished users=83 failed=31 errors=31 duration_ms=48211'
+      - '2025-10-27 10:21:00,009 WARNING [calsync.scheduler] sync pass lagging: backlog=412 users oldest=9m12s'
+      - '2025-10-27 10:30:00,000 INFO [calsync.sync] incremental sync user=1075 nextSyncToken stored, 3 failed, timeout=30 retries=2'
+      - '2025-10-27 10:30:00,000 INFO [calsync.sync] incremental sync user=1075 nextSyncToken stored, 10 failed, timeout=30 retries=2'
+      - '2025-10-27 10:30:00,000 INFO [calsync.scheduler] sync pass finished users=80 retries=2 errors=12 duration_ms=9120'
+      - '2025-10-27 10:22:22,740 ERROR [calsync.google] events fetch timed out for user 1052'
+      - '2025-10-27 10:30:00,000 INFO [othersvc.sync] synced user=1059 calendar=primary events_upserted=3'
+
+"""#),
         ("generic.yaml", #"""
 # Catch-alls of class other_error, priority 0: tried after every class
 # pattern, so they only count records that nothing more specific explains.
@@ -869,7 +910,7 @@ patterns:
   # MySQL: (1054, "Unknown column 'c' in 'field list'"); SQLite: no such column: c.
   - name: undefined_column
     class: undefined_column
-    match: '(?|\bcolumn "?(?<column>[\w$.]{1,128})"?(?: of relation "[^"\n]{1,128}")? does not exist|\bUnknown column ''(?<column>[^''\n]{1,128})'' in ''|\bno such column: (?<column>[\w$.]{1,128}))'
+    match: '(?|\bcolumn "?(?<column>[\w$.]{1,128})"?(?: of relation "[^"\n]{1,128}")? does not exist(?!, skipping)|\bUnknown column ''(?<column>[^''\n]{1,128})'' in ''|\bno such column: (?<column>[\w$.]{1,128}))'
     severity: critical
     priority: 100
     max_series: 500
@@ -884,6 +925,7 @@ patterns:
       - 'pymysql.err.OperationalError: (1054, "Unknown column ''scope'' in ''field list''")'
       - 'sqlite3.OperationalError: no such column: scope'
     counterexamples:
+      - '2025-10-27 10:00:00.123 UTC [2211] NOTICE:  column "scope" of relation "user_oauth_tokens" does not exist, skipping'
       - '2025-10-27 10:00:00.123 UTC [2211] NOTICE:  column "scope" of relation "user_oauth_tokens" already exists, skipping'
       - '2025-10-27 10:00:00,123 [INFO] [alembic.runtime.migration] Running upgrade 3f2a -> 9b1c, add column user_oauth_tokens.scope'
       - '2025-10-27 10:00:00.123 UTC [2211] HINT:  Perhaps you meant to reference the column "user_oauth_tokens.scopes".'

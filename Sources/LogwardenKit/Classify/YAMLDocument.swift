@@ -5,9 +5,11 @@ import Yams
 public struct YAMLDocument {
     public let file: String
     public let root: Node?
+    private let lines: [Substring]
 
     public init(file: String, text: String) throws(Diagnostic) {
         self.file = file
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -20,6 +22,31 @@ public struct YAMLDocument {
     public func location(_ node: Node?) -> SourceLocation {
         guard let mark = node?.mark else { return SourceLocation(file: file, line: 1, column: 1) }
         return SourceLocation(file: file, line: mark.line, column: mark.column)
+    }
+
+    /// The file position of byte `offset` inside a scalar's value: through the opening quote,
+    /// doubled quotes and backslashes, or into the lines of a `|`/`>` block.
+    public func location(_ node: Node, valueOffset offset: Int) -> SourceLocation {
+        var loc = location(node)
+        guard case let .scalar(scalar) = node else { return loc }
+        let prefix = String(decoding: scalar.string.utf8.prefix(offset), as: UTF8.self)
+        let rows = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+        let column = rows.last.map { $0.count } ?? 0
+        switch scalar.style {
+        case .literal, .folded:
+            loc.line += rows.count  // the block starts on the line after its indicator
+            let text = loc.line - 1 < lines.count ? lines[loc.line - 1] : ""
+            loc.column = text.prefix { $0 == " " }.count + column + 1
+        case .singleQuoted, .doubleQuoted:
+            let quote: Character = scalar.style == .singleQuoted ? "'" : "\\"
+            let extra = rows.last.map { $0.filter { $0 == quote }.count } ?? 0
+            loc.line += rows.count - 1
+            loc.column = (rows.count == 1 ? loc.column + 1 : 1) + column + extra
+        default:
+            loc.line += rows.count - 1
+            loc.column = (rows.count == 1 ? loc.column : 1) + column
+        }
+        return loc
     }
 
     static func diagnostic(file: String, _ error: YamlError) -> Diagnostic {

@@ -16,6 +16,8 @@ public enum InputOpener {
         let fdSource: FileDescriptorSource
         var modified = now
         switch spec {
+        case let .text(name, text):
+            return OpenedInput(source: MemorySource(text), name: name, modified: now, compressed: false)
         case .stdin:
             fdSource = FileDescriptorSource(fd: 0, name: "-", owns: false)
         case let .file(path):

@@ -6,11 +6,14 @@ import Glibc
 public enum InputSpec: Sendable, Hashable, CustomStringConvertible {
     case stdin
     case file(String)
+    /// Text given in place (a rule test's `input:`), under a name.
+    case text(name: String, String)
 
     public var description: String {
         switch self {
         case .stdin: return "-"
         case let .file(path): return path
+        case let .text(name, _): return name
         }
     }
 

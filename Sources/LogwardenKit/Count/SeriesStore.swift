@@ -1,0 +1,122 @@
+/// The counter series that rules read: for each, its running total (the instant value of a
+/// counter) and a `Window` of exact counts per bucket, plus the last few records as
+/// evidence. Series are created on first use; every pattern's base series and the
+/// unmatched counter exist from the start, at 0.
+public final class SeriesStore {
+    public struct Sample: Sendable, Equatable {
+        public var time: EpochMillis?
+        public var input: String
+        public var line: Int
+        public var text: String
+    }
+
+    public struct Series {
+        public var labels: Labels
+        public var total = 0
+        public var window: Window
+        /// The newest records last; at most `SeriesStore.samplesKept`.
+        public var samples: [Sample] = []
+        /// True for logwarden_matches_total and pattern metrics: series that carry evidence.
+        public var evidence: Bool
+    }
+
+    public static let samplesKept = 3
+
+    public let patterns: PatternSet
+    public let bucketWidth: Int64
+    public let bucketCount: Int
+    /// Records older than the newest time minus this are counted late, at the newest time.
+    public let allowedLateness: Int64
+    public private(set) var series: [Series] = []
+    private var byLabels: [Labels: Int] = [:]
+    private var byMatch: [SeriesKey: [Int]] = [:]
+    private var inputs: [String: Int] = [:]
+    private var unmatchedID = 0
+    /// The newest record time seen: the clock of event-time windows.
+    public private(set) var watermark: EpochMillis?
+    public private(set) var lateRecords = 0
+
+    public init(patterns: PatternSet, bucketWidth: Int64, largestRange: Int64, allowedLateness: Int64 = 60_000) {
+        self.patterns = patterns
+        self.bucketWidth = max(1, bucketWidth)
+        self.allowedLateness = allowedLateness
+        bucketCount = Int((largestRange + allowedLateness) / self.bucketWidth) + 2
+        unmatchedID = id(for: Labels([(Labels.metricName, "logwarden_unmatched_records_total")]), evidence: false)
+        for index in patterns.patterns.indices { _ = matchSeries(SeriesKey(pattern: index, captures: [])) }
+    }
+
+    /// The series with these labels, created at 0 if new.
+    public func id(for labels: Labels, evidence: Bool) -> Int {
+        if let id = byLabels[labels] { return id }
+        series.append(Series(labels: labels, window: Window(width: bucketWidth, capacity: bucketCount), evidence: evidence))
+        byLabels[labels] = series.count - 1
+        return series.count - 1
+    }
+
+    public func inputSeries(_ name: String) -> Int {
+        if let id = inputs[name] { return id }
+        let id = id(for: Labels([(Labels.metricName, "logwarden_records_total"), ("input", name)]), evidence: false)
+        inputs[name] = id
+        return id
+    }
+
+    /// The series a match counts in: logwarden_matches_total and the pattern's own metric.
+    public func matchSeries(_ key: SeriesKey) -> [Int] {
+        if let ids = byMatch[key] { return ids }
+        let pattern = patterns.patterns[key.pattern]
+        let def = pattern.definition
+        let captured = key.captures.isEmpty ? [] : zip(pattern.captureLabels, key.captures).map { ($0.0.name, $0.1) }
+        var ids = [id(for: Labels([(Labels.metricName, "logwarden_matches_total"), ("pattern", def.name), ("class", def.errorClass),
+                                   ("severity", def.severity.rawValue)] + def.labels.map { ($0.name, $0.value) } + captured), evidence: true)]
+        if let metric = def.metric {
+            ids.append(id(for: Labels([(Labels.metricName, metric)] + def.labels.map { ($0.name, $0.value) } + captured), evidence: true))
+        }
+        byMatch[key] = ids
+        return ids
+    }
+
+    /// The time a record is counted at: its own, or the newest time when it is later than
+    /// the allowed lateness (it is then counted late). Advances the watermark.
+    public func admit(_ time: EpochMillis?) -> EpochMillis? {
+        guard let time else { return watermark }
+        guard let w = watermark else {
+            watermark = time
+            return time
+        }
+        if time > w {
+            watermark = time
+            return time
+        }
+        if w - time > allowedLateness {
+            lateRecords += 1
+            return w
+        }
+        return time
+    }
+
+    /// Counts one record (already admitted) in the input's series and in its match series,
+    /// or in the unmatched counter.
+    public func count(input: Int, at time: EpochMillis?, match: SeriesKey?, sample: () -> Sample) {
+        bump(input, time)
+        guard let match else {
+            bump(unmatchedID, time)
+            return
+        }
+        let ids = matchSeries(match)
+        let s = sample()
+        for id in ids {
+            bump(id, time)
+            if series[id].samples.count == Self.samplesKept { series[id].samples.removeFirst() }
+            series[id].samples.append(s)
+        }
+    }
+
+    @inline(__always)
+    private func bump(_ id: Int, _ time: EpochMillis?) {
+        series[id].total += 1
+        if let time { series[id].window.add(time) }
+    }
+
+    /// Cells held by all windows: series × buckets (reported as a metric).
+    public var windowCells: Int { series.count * bucketCount }
+}

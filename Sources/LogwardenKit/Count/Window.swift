@@ -1,0 +1,99 @@
+/// Exact counts over time for one series: a ring of buckets of `width` milliseconds.
+/// Bucket k holds the records whose time is in ((k−1)·width, k·width], so at an evaluation
+/// time t that is a multiple of `width`, (t−r, t] is exactly r/width whole buckets and
+/// `increase(x[r])` is exact. The width divides every range and interval the rules use.
+public struct Window: Sendable {
+    public let width: Int64
+    /// Buckets kept: the largest range in buckets, plus the allowed lateness.
+    public let capacity: Int
+    private var counts: [Int32]
+    private var first: [Int64]
+    private var last: [Int64]
+    /// The index of the newest bucket written; older ones are `head − capacity + 1 ... head`.
+    private var head: Int64 = Int64.min
+
+    public init(width: Int64, capacity: Int) {
+        self.width = max(1, width)
+        self.capacity = max(1, capacity)
+        counts = Array(repeating: 0, count: self.capacity)
+        first = Array(repeating: 0, count: self.capacity)
+        last = Array(repeating: 0, count: self.capacity)
+    }
+
+    /// The bucket index that holds time `t`.
+    @inline(__always)
+    public func bucket(_ t: EpochMillis) -> Int64 {
+        // ceil(t / width) for any sign.
+        t >= 0 ? (t + width - 1) / width : t / width
+    }
+
+    @inline(__always)
+    private func slot(_ k: Int64) -> Int { Int(((k % Int64(capacity)) + Int64(capacity)) % Int64(capacity)) }
+
+    /// Moves the head forward to bucket `k`, clearing the buckets it passes.
+    private mutating func advance(to k: Int64) {
+        if head == Int64.min || k - head >= Int64(capacity) {
+            for i in 0..<capacity { counts[i] = 0 }
+        } else if k > head {
+            var j = head + 1
+            while j <= k {
+                counts[slot(j)] = 0
+                j += 1
+            }
+        }
+        if head == Int64.min || k > head { head = k }
+    }
+
+    /// Counts one record at time `t`. A record older than the ring is counted in `into`
+    /// (the bucket of the current head), as the caller decided for late records.
+    public mutating func add(_ t: EpochMillis, count: Int32 = 1) {
+        let k = bucket(t)
+        if head == Int64.min || k > head { advance(to: k) }
+        guard head - k < Int64(capacity) else { return }
+        let s = slot(k)
+        if counts[s] == 0 {
+            first[s] = t
+            last[s] = t
+        } else {
+            if t < first[s] { first[s] = t }
+            if t > last[s] { last[s] = t }
+        }
+        counts[s] &+= count
+    }
+
+    /// The number of records with time in (t − range, t]; `t` and `range` are multiples of
+    /// the width (the rule loader guarantees it).
+    public func sum(at t: EpochMillis, range: Int64) -> Int {
+        guard head != Int64.min else { return 0 }
+        let end = bucket(t)
+        let n = Int64(min(Int(range / width), capacity))
+        var total = 0
+        var k = end - n + 1
+        while k <= end {
+            if k <= head, head - k < Int64(capacity) { total += Int(counts[slot(k)]) }
+            k += 1
+        }
+        return total
+    }
+
+    /// The earliest and latest record times in (t − range, t], if any.
+    public func span(at t: EpochMillis, range: Int64) -> (first: EpochMillis, last: EpochMillis)? {
+        guard head != Int64.min else { return nil }
+        let end = bucket(t)
+        let n = Int64(min(Int(range / width), capacity))
+        var lo: Int64? = nil, hi: Int64? = nil
+        var k = end - n + 1
+        while k <= end {
+            if k <= head, head - k < Int64(capacity) {
+                let s = slot(k)
+                if counts[s] > 0 {
+                    lo = min(lo ?? first[s], first[s])
+                    hi = max(hi ?? last[s], last[s])
+                }
+            }
+            k += 1
+        }
+        guard let lo, let hi else { return nil }
+        return (lo, hi)
+    }
+}

@@ -1,0 +1,175 @@
+/// The state of one alert instance, as in Prometheus.
+public enum AlertState: String, Sendable, Comparable {
+    case inactive, pending, firing
+
+    public static func < (a: AlertState, b: AlertState) -> Bool {
+        let order: [AlertState] = [.inactive, .pending, .firing]
+        return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+    }
+}
+
+/// One alert instance: a result element of the rule's expression.
+public struct Alert: Sendable {
+    /// The alert's labels: the element's labels without `__name__`, the rule's labels, `alertname`.
+    public var labels: Labels
+    /// The element's own labels, to find the series behind it (evidence).
+    public var elementLabels: Labels
+    public var annotations: [(name: String, value: String)]
+    public var state: AlertState
+    public var value: Double
+    public var activeAt: EpochMillis
+    public var firedAt: EpochMillis?
+    public var resolvedAt: EpochMillis?
+    public var keepFiringSince: EpochMillis?
+}
+
+/// A change of state that sinks announce: pending, firing, or resolved.
+public struct AlertTransition: Sendable {
+    public enum Kind: String, Sendable { case pending, firing, resolved }
+
+    public var kind: Kind
+    public var alert: Alert
+    public var rule: String
+    public var group: String
+    public var evalTime: EpochMillis
+    public var evidence: Evidence
+}
+
+/// An alerting rule and its state machine, exactly as Prometheus's rules/alerting.go:
+/// - a new result element becomes pending, with activeAt set to the evaluation time;
+/// - it fires when t − activeAt ≥ `for` (at once for `for: 0`);
+/// - a pending element that disappears is dropped;
+/// - a firing element that disappears keeps firing for `keep_firing_for`, then resolves;
+/// - a resolved alert is kept 15 minutes (for re-sending) unless its element comes back,
+///   which starts a new pending alert;
+/// - when more alerts are pending or firing than the group's `limit`, all are dropped and
+///   the evaluation fails.
+public final class AlertRule {
+    public let definition: RuleDefinition
+    public let groupName: String
+    public let groupLabels: [(name: String, value: String)]
+    public private(set) var active: [Labels: Alert] = [:]
+    /// Active instances in the order they appeared, for deterministic output.
+    private var order: [Labels] = []
+
+    static let resolvedRetention: Int64 = 15 * 60_000
+
+    public init(_ definition: RuleDefinition, group: String, groupLabels: [(name: String, value: String)] = []) {
+        self.definition = definition
+        groupName = group
+        self.groupLabels = groupLabels
+    }
+
+    public struct LimitExceeded: Error, CustomStringConvertible {
+        public var limit: Int
+        public var count: Int
+        public var description: String { "exceeded limit of \(limit) with \(count) alerts" }
+    }
+
+    /// Evaluates at `t` and returns the transitions, in a stable order. `evidence` is asked
+    /// only for alerts that change state.
+    public func eval(at t: EpochMillis, source: any SeriesSource, externalLabels: [String: String] = [:], limit: Int = 0,
+                     evidence: (Alert) -> Evidence) throws -> [AlertTransition] {
+        guard case let .vector(result) = try Evaluator(source: source, time: t).eval(definition.expr).asVector else {
+            return []
+        }
+        var current: [Labels: Alert] = [:]
+        var currentOrder: [Labels] = []
+        for element in result {
+            let data = TemplateData(labels: Dictionary(element.labels.withoutName.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                                    externalLabels: externalLabels, externalURL: "", value: element.value)
+            var labels = element.labels.withoutName
+            for l in definition.labels { labels = labels.setting(l.name, expand(l.template, data)) }
+            labels = labels.setting("alertname", definition.name)
+            let annotations = definition.annotations.map { ($0.name, expand($0.template, data)) }
+            if current[labels] != nil {
+                throw ExprError(0, "vector contains metrics with the same labelset after applying alert labels")
+            }
+            current[labels] = Alert(labels: labels, elementLabels: element.labels, annotations: annotations, state: .pending,
+                                    value: element.value, activeAt: t)
+            currentOrder.append(labels)
+        }
+
+        var transitions: [(Alert, AlertTransition.Kind)] = []
+        for key in currentOrder {
+            let fresh = current[key]!
+            if var existing = active[key], existing.state != .inactive {
+                existing.value = fresh.value
+                existing.annotations = fresh.annotations
+                existing.elementLabels = fresh.elementLabels
+                active[key] = existing
+                continue
+            }
+            if active[key] == nil { order.append(key) }
+            active[key] = fresh
+            transitions.append((fresh, .pending))
+        }
+
+        var activePending = 0
+        for key in order {
+            guard var a = active[key] else { continue }
+            if current[key] == nil {
+                var keepFiring = false
+                if a.state == .firing, definition.keepFiringFor > 0 {
+                    if a.keepFiringSince == nil { a.keepFiringSince = t }
+                    if t - a.keepFiringSince! < definition.keepFiringFor { keepFiring = true }
+                }
+                var remove = false
+                if a.state == .pending || (a.resolvedAt != nil && t - a.resolvedAt! > Self.resolvedRetention) { remove = true }
+                if a.state != .inactive && !keepFiring {
+                    let wasFiring = a.state == .firing
+                    a.state = .inactive
+                    a.resolvedAt = t
+                    if wasFiring { transitions.append((a, .resolved)) }
+                }
+                active[key] = remove ? nil : a
+                if !keepFiring { continue }
+            } else {
+                a.keepFiringSince = nil
+            }
+            activePending += 1
+            if a.state == .pending && t - a.activeAt >= definition.forDuration {
+                a.state = .firing
+                a.firedAt = t
+                transitions.append((a, .firing))
+            }
+            active[key] = a
+        }
+        order.removeAll { active[$0] == nil }
+
+        if limit > 0 && activePending > limit {
+            active = [:]
+            order = []
+            throw LimitExceeded(limit: limit, count: activePending)
+        }
+        return transitions.map { alert, kind in
+            AlertTransition(kind: kind, alert: active[alert.labels] ?? alert, rule: definition.name, group: groupName,
+                            evalTime: t, evidence: evidence(active[alert.labels] ?? alert))
+        }
+    }
+
+    /// Alerts that are pending or firing now, in the order they appeared.
+    public var activeAlerts: [Alert] {
+        order.compactMap { active[$0] }.filter { $0.state != .inactive }
+    }
+
+    private func expand(_ template: Template, _ data: TemplateData) -> String {
+        do { return try template.render(data) } catch { return "<error expanding template: \(error.message)>" }
+    }
+
+    /// Rebuilds the state from stored alerts (a later run continues pending and firing ones).
+    public func restore(_ alerts: [Alert]) {
+        for a in alerts where active[a.labels] == nil {
+            active[a.labels] = a
+            order.append(a.labels)
+        }
+    }
+}
+
+extension QueryValue {
+    /// A scalar result becomes a one-element vector without labels, as Prometheus does for rules.
+    var asVector: QueryValue {
+        if case let .scalar(v) = self { return .vector([VectorSample(labels: Labels(), value: v)]) }
+        return self
+    }
+}

@@ -1,0 +1,82 @@
+/// A label matcher of a selector: `name op "value"`.
+public struct LabelMatcher: Sendable {
+    public enum Op: String, Sendable { case equal = "=", notEqual = "!=", regex = "=~", notRegex = "!~" }
+
+    public var name: String
+    public var op: Op
+    public var value: String
+    /// Regex matchers are fully anchored, as in PromQL.
+    public var regex: CompiledRegex?
+
+    public init(name: String, op: Op, value: String) throws(RegexCompileError) {
+        self.name = name
+        self.op = op
+        self.value = value
+        regex = (op == .regex || op == .notRegex) ? try CompiledRegex("^(?:" + value + ")$") : nil
+    }
+}
+
+/// `metric{label="x"}`: the metric name (if any) and the other matchers.
+public struct VectorSelector: Sendable {
+    public var name: String?
+    public var matchers: [LabelMatcher]
+}
+
+/// `on(a, b)` or `ignoring(a, b)` on a binary operation between vectors.
+public struct VectorMatching: Sendable {
+    public var on: Bool
+    public var labels: [String]
+}
+
+/// What an expression evaluates to, checked when it is parsed.
+public enum ValueType: String, Sendable { case scalar, vector = "instant vector", matrix = "range vector", string }
+
+/// A parsed PromQL expression. `offset` is where it starts, for errors at evaluation time.
+public indirect enum Expr: Sendable {
+    case number(Double)
+    case string(String)
+    case selector(VectorSelector, offset: Int)
+    case range(VectorSelector, Int64, offset: Int)
+    case call(String, [Expr], offset: Int)
+    case aggregate(op: String, param: Expr?, expr: Expr, grouping: [String], without: Bool, offset: Int)
+    case binary(op: String, lhs: Expr, rhs: Expr, returnBool: Bool, matching: VectorMatching?, offset: Int)
+    case unary(String, Expr)
+    case paren(Expr)
+
+    public var type: ValueType {
+        switch self {
+        case .number: return .scalar
+        case .string: return .string
+        case .selector: return .vector
+        case .range: return .matrix
+        case let .call(name, args, _): return Functions.returnType(name, args)
+        case .aggregate: return .vector
+        case let .binary(_, lhs, rhs, _, _, _): return lhs.type == .scalar && rhs.type == .scalar ? .scalar : .vector
+        case let .unary(_, e), let .paren(e): return e.type
+        }
+    }
+
+    /// Every range used, for the bucket width and how much history to keep.
+    public var ranges: [Int64] {
+        switch self {
+        case let .range(_, r, _): return [r]
+        case let .call(_, args, _): return args.flatMap(\.ranges)
+        case let .aggregate(_, p, e, _, _, _): return (p?.ranges ?? []) + e.ranges
+        case let .binary(_, l, r, _, _, _): return l.ranges + r.ranges
+        case let .unary(_, e), let .paren(e): return e.ranges
+        default: return []
+        }
+    }
+
+    /// Every selector, to find the series that are an alert's evidence.
+    public var selectors: [VectorSelector] {
+        switch self {
+        case let .selector(s, _), let .range(s, _, _): return [s]
+        case let .call(_, args, _): return args.flatMap(\.selectors)
+        case let .aggregate(_, p, e, _, _, _): return (p?.selectors ?? []) + e.selectors
+        case let .binary(_, l, r, _, _, _): return l.selectors + r.selectors
+        case let .unary(_, e), let .paren(e): return e.selectors
+        default: return []
+        }
+    }
+}

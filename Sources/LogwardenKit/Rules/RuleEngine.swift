@@ -1,0 +1,278 @@
+/// Evaluates rule groups on event time, between records: before a record later than a
+/// group's next evaluation instant is counted, the group is evaluated at that instant. A
+/// replay of a day of logs therefore gives the same transitions, at the same event times,
+/// as a live run would. Instants are multiples of the group's interval.
+public final class RuleEngine {
+    public final class Group {
+        public let definition: RuleGroupDefinition
+        public let alerts: [AlertRule?]
+        public var next: EpochMillis?
+
+        init(_ definition: RuleGroupDefinition) {
+            self.definition = definition
+            alerts = definition.rules.map { $0.kind == .alert ? AlertRule($0, group: definition.name, groupLabels: definition.labels) : nil }
+        }
+    }
+
+    public let groups: [Group]
+    public let store: SeriesStore
+    public let redactor: Redactor
+    public let externalLabels: [String: String]
+    private let source: StoreSource
+    /// Evaluations that failed (a runtime expression error, a limit), per rule name.
+    public private(set) var failures: [String: Int] = [:]
+    public private(set) var evaluations = 0
+    /// The first problem of each failing rule, for stderr.
+    public private(set) var problems: [String] = []
+    /// Called after each group evaluation (for `logwarden test`).
+    public var afterEvaluation: ((EpochMillis, RuleEngine) -> Void)?
+
+    /// The bucket width that makes every window exact: the greatest common divisor of all
+    /// intervals and ranges. Memory is series × (largest range ÷ width).
+    public static func bucketWidth(_ groups: [RuleGroupDefinition]) -> (width: Int64, largest: Int64) {
+        var g: Int64 = 0
+        var largest: Int64 = 0
+        func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+        for group in groups {
+            g = gcd(g, group.interval)
+            largest = max(largest, group.interval)
+            for rule in group.rules {
+                for r in rule.expr.ranges {
+                    g = gcd(g, r)
+                    largest = max(largest, r)
+                }
+            }
+        }
+        return (g == 0 ? 60_000 : g, largest)
+    }
+
+    /// After this long without a record every window is empty and every `for` and
+    /// `keep_firing_for` has run out: evaluations give the same state until the next
+    /// record, so a gap of days in archived logs is skipped instead of evaluated every 15s.
+    /// Rules that read `time()` change on their own and are never skipped.
+    public let settle: Int64?
+
+    public init(groups: [RuleGroupDefinition], store: SeriesStore, redactor: Redactor = .default, externalLabels: [String: String] = [:]) {
+        self.groups = groups.map(Group.init)
+        self.store = store
+        self.redactor = redactor
+        self.externalLabels = externalLabels
+        source = StoreSource(store: store)
+        let rules = groups.flatMap(\.rules)
+        if rules.contains(where: { $0.exprSource.contains("time") && Self.callsTime($0.expr) }) {
+            settle = nil
+        } else {
+            let ranges = rules.flatMap { $0.expr.ranges }.max() ?? 0
+            let holds = rules.map { max($0.forDuration, $0.keepFiringFor) }.max() ?? 0
+            settle = ranges + holds + 2 * (groups.map(\.interval).max() ?? 0)
+        }
+    }
+
+    static func callsTime(_ e: Expr) -> Bool {
+        switch e {
+        case let .call(name, args, _): return name == "time" || args.contains(where: callsTime)
+        case let .aggregate(_, p, inner, _, _, _): return (p.map(callsTime) ?? false) || callsTime(inner)
+        case let .binary(_, l, r, _, _, _): return callsTime(l) || callsTime(r)
+        case let .unary(_, inner), let .paren(inner): return callsTime(inner)
+        default: return false
+        }
+    }
+
+    /// Runs every evaluation due strictly before `time` (records at an instant count in it).
+    public func advance(before time: EpochMillis, _ emit: (AlertTransition) -> Void) {
+        while let (group, t) = nextDue(), t < time {
+            if let settle, let last = store.watermark, t > last + settle {
+                // Stationary until the next record: jump to the last instants before it.
+                for g in groups where g.next != nil && g.next! < time {
+                    let i = g.definition.interval
+                    g.next = max(g.next!, (time - 1) / i * i)
+                }
+                guard let (g2, t2) = nextDue(), t2 < time else { break }
+                evaluate(g2, at: t2, emit)
+                continue
+            }
+            evaluate(group, at: t, emit)
+        }
+    }
+
+    /// Evaluates up to and including the first instant at or after `time`: the final
+    /// evaluation of a scan, or the last `eval_time` of a rule test.
+    public func finish(through time: EpochMillis, _ emit: (AlertTransition) -> Void) {
+        advance(before: time, emit)
+        for group in groups {
+            guard let t = group.next else { continue }
+            if t >= time { evaluate(group, at: t, emit) }
+        }
+    }
+
+    /// The first record's time sets each group's first instant: the first multiple of its
+    /// interval at or after it.
+    public func start(at time: EpochMillis) {
+        for group in groups where group.next == nil {
+            let i = group.definition.interval
+            group.next = time >= 0 ? (time + i - 1) / i * i : time / i * i
+        }
+    }
+
+    private func nextDue() -> (Group, EpochMillis)? {
+        var best: (Group, EpochMillis)? = nil
+        for group in groups {
+            guard let t = group.next else { continue }
+            if best == nil || t < best!.1 { best = (group, t) }
+        }
+        return best
+    }
+
+    private func evaluate(_ group: Group, at t: EpochMillis, _ emit: (AlertTransition) -> Void) {
+        group.next = t + group.definition.interval
+        evaluations += 1
+        for (index, rule) in group.definition.rules.enumerated() {
+            do {
+                if let alertRule = group.alerts[index] {
+                    let transitions = try alertRule.eval(at: t, source: source, externalLabels: externalLabels,
+                                                         limit: group.definition.limit) { evidence(for: $0, rule: rule, at: t, group: group) }
+                    transitions.forEach(emit)
+                } else {
+                    try record(rule, at: t)
+                }
+            } catch {
+                failures[rule.name, default: 0] += 1
+                if failures[rule.name] == 1 {
+                    problems.append("\(rule.location): rule '\(rule.name)' failed at \(t.rfc3339): \(error)")
+                }
+            }
+        }
+        afterEvaluation?(t, self)
+    }
+
+    private func record(_ rule: RuleDefinition, at t: EpochMillis) throws {
+        let value = try Evaluator(source: source, time: t).eval(rule.expr).asVector
+        guard case let .vector(v) = value else { return }
+        source.recorded[rule.name] = v.map { s in
+            var labels = s.labels.setting(Labels.metricName, rule.name)
+            for l in rule.recordLabels { labels = labels.setting(l.name, l.value) }
+            return VectorSample(labels: labels, value: s.value)
+        }
+    }
+
+    /// The records behind an alert: series of the rule's selectors whose labels agree with
+    /// the alert's element, over the rule's largest range (or the group interval).
+    private func evidence(for alert: Alert, rule: RuleDefinition, at t: EpochMillis, group: Group) -> Evidence {
+        let window = rule.expr.ranges.max() ?? group.definition.interval
+        var ids = Set<Int>()
+        for sel in rule.expr.selectors {
+            for c in source.counters(matching: sel) where store.series[c.id].evidence {
+                let agrees = alert.elementLabels.items.allSatisfy { l in
+                    l.name == Labels.metricName || c.labels[l.name] == nil || c.labels[l.name] == l.value
+                }
+                if agrees { ids.insert(c.id) }
+            }
+        }
+        var count = 0
+        var first: EpochMillis? = nil, last: EpochMillis? = nil
+        var samples: [SeriesStore.Sample] = []
+        for id in ids.sorted() {
+            let s = store.series[id]
+            count += s.window.sum(at: t, range: window)
+            if let span = s.window.span(at: t, range: window) {
+                first = min(first ?? span.first, span.first)
+                last = max(last ?? span.last, span.last)
+            }
+            samples += s.samples.filter { ($0.time ?? t) > t - window && ($0.time ?? t) <= t }
+        }
+        samples.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
+        let kept = samples.suffix(SeriesStore.samplesKept).map { s -> SeriesStore.Sample in
+            var r = s
+            r.text = redactor.redact(s.text)
+            return r
+        }
+        return Evidence(count: count, firstSeen: first, lastSeen: last, samples: Array(kept))
+    }
+
+    /// `ALERTS` and `ALERTS_FOR_STATE`, as Prometheus writes them, plus the engine's own counters.
+    public func families() -> [MetricFamily] {
+        var alerts = MetricFamily(name: "ALERTS", help: "Alerts that are pending or firing.", kind: .gauge)
+        var forState = MetricFamily(name: "ALERTS_FOR_STATE", help: "When each pending or firing alert became active (Unix seconds).", kind: .gauge)
+        var recorded: [String: MetricFamily] = [:]
+        for group in groups {
+            for rule in group.alerts.compactMap({ $0 }) {
+                for a in rule.activeAlerts {
+                    alerts.samples.append(.init(labels: a.labels.setting("alertstate", a.state.rawValue).pairs, value: 1))
+                    forState.samples.append(.init(labels: a.labels.pairs, value: Double(a.activeAt / 1000)))
+                }
+            }
+        }
+        for (name, samples) in source.recorded {
+            recorded[name] = MetricFamily(name: name, help: "Recording rule \(name).", kind: .gauge,
+                                          samples: samples.map { .init(labels: $0.labels.withoutName.pairs, value: $0.value) })
+        }
+        let evals = MetricFamily(name: "logwarden_rule_evaluations_total", help: "Rule group evaluations.", kind: .counter,
+                                 samples: [.init(labels: [], value: Double(evaluations))])
+        var failed = MetricFamily(name: "logwarden_rule_evaluation_failures_total", help: "Rule evaluations that failed, per rule.", kind: .counter)
+        for group in groups {
+            for rule in group.definition.rules {
+                failed.samples.append(.init(labels: [("rule_group", group.definition.name), ("rule", rule.name)], value: Double(failures[rule.name] ?? 0)))
+            }
+        }
+        let late = MetricFamily(name: "logwarden_late_records_total", help: "Records later than the allowed lateness, counted at the newest time.",
+                                kind: .counter, samples: [.init(labels: [], value: Double(store.lateRecords))])
+        let cells = MetricFamily(name: "logwarden_window_buckets", help: "Time buckets held for exact windows (series × buckets).",
+                                 kind: .gauge, samples: [.init(labels: [], value: Double(store.windowCells))])
+        let width = MetricFamily(name: "logwarden_window_bucket_seconds", help: "Width of one window bucket.", kind: .gauge,
+                                 samples: [.init(labels: [], value: Double(store.bucketWidth) / 1000)])
+        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed, late, cells, width]
+    }
+}
+
+/// The store as PromQL sees it: counters with exact windows, and recorded series.
+final class StoreSource: SeriesSource {
+    let store: SeriesStore
+    var recorded: [String: [VectorSample]] = [:]
+    private let scratch = MatchScratch()
+    private var cache: [String: (count: Int, ids: [(id: Int, labels: Labels)])] = [:]
+
+    init(store: SeriesStore) { self.store = store }
+
+    func counters(matching selector: VectorSelector) -> [(id: Int, labels: Labels)] {
+        let key = Self.key(selector)
+        if let hit = cache[key], hit.count == store.series.count { return hit.ids }
+        let start = cache[key]?.count ?? 0
+        var ids = cache[key]?.ids ?? []
+        for id in start..<store.series.count where matches(selector, store.series[id].labels) {
+            ids.append((id, store.series[id].labels))
+        }
+        cache[key] = (store.series.count, ids)
+        return ids
+    }
+
+    func total(_ id: Int) -> Double { Double(store.series[id].total) }
+
+    func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double {
+        Double(store.series[id].window.sum(at: t, range: range))
+    }
+
+    func recorded(matching selector: VectorSelector) -> [VectorSample] {
+        guard let name = selector.name, let samples = recorded[name] else { return [] }
+        return samples.filter { matches(selector, $0.labels) }
+    }
+
+    private func matches(_ selector: VectorSelector, _ labels: Labels) -> Bool {
+        if let name = selector.name, labels.name != name { return false }
+        for m in selector.matchers {
+            let value = labels[m.name] ?? ""
+            switch m.op {
+            case .equal: if value != m.value { return false }
+            case .notEqual: if value == m.value { return false }
+            case .regex, .notRegex:
+                var bytes = Array(value.utf8)
+                let hit = bytes.withUnsafeMutableBufferPointer { (try? m.regex!.matches(UnsafeBufferPointer($0), scratch: scratch)) ?? false }
+                if hit != (m.op == .regex) { return false }
+            }
+        }
+        return true
+    }
+
+    static func key(_ s: VectorSelector) -> String {
+        (s.name ?? "") + "{" + s.matchers.map { "\($0.name)\($0.op.rawValue)\($0.value)" }.joined(separator: "\u{1}") + "}"
+    }
+}

@@ -1,0 +1,243 @@
+import Yams
+
+/// Rule unit tests, modelled on `promtool test rules` but written against raw log lines
+/// (DESIGN.md, "Unit tests of rules").
+public struct RuleTestFile {
+    public struct ExpectedClass {
+        var line: Int
+        var pattern: String?
+        var labels: [(String, String)]
+        var location: SourceLocation
+    }
+
+    public struct ExpectedAlert {
+        var labels: [(String, String)]
+        var annotations: [(String, String)]
+    }
+
+    public struct AlertCheck {
+        enum When { case offset(Int64), instant(EpochMillis) }
+        var when: When
+        var whenText: String
+        var alertname: String
+        var expected: [ExpectedAlert]
+        var location: SourceLocation
+    }
+
+    public struct Case {
+        public var name: String
+        var input: InputSpec?
+        var classes: [ExpectedClass]
+        var alerts: [AlertCheck]
+        var metrics: [String]
+        var location: SourceLocation
+    }
+
+    public var path: String
+    public var rulePaths: [String]
+    public var cases: [Case]
+
+    public static func parse(path: String, text: String) throws(Diagnostics) -> RuleTestFile {
+        var diags: [Diagnostic] = []
+        let doc: YAMLDocument
+        do { doc = try YAMLDocument(file: path, text: text) } catch { throw Diagnostics([error]) }
+        guard let root = doc.root, let top = YAMLMapping(root, in: doc) else {
+            throw Diagnostics([Diagnostic(doc.location(doc.root), "a rule test file is a mapping with 'rules' and 'tests'")])
+        }
+        diags += top.unknownKeys(["rules", "tests", "evaluation_interval"], what: "a rule test file")
+        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : dir + "/" + p }
+        let rulePaths = top.stringList("rules", &diags).map { resolve($0.0) }
+        if rulePaths.isEmpty { diags.append(Diagnostic(doc.location(root), "'rules' must list the pattern and alert rule files or folders to load")) }
+        var cases: [Case] = []
+        if let list = top["tests"], case let .sequence(items) = list {
+            for item in items {
+                guard let m = YAMLMapping(item, in: doc) else { continue }
+                diags += m.unknownKeys(["name", "input", "input_file", "exp_classes", "alert_rule_test", "exp_metrics"], what: "a test")
+                let name = m.string("name", &diags) ?? "test at line \(doc.location(item).line)"
+                var input: InputSpec? = nil
+                if let text = m.string("input", &diags) { input = .text(name: "input", text) }
+                if let file = m.string("input_file", &diags) { input = .file(resolve(file)) }
+                var classes: [ExpectedClass] = []
+                if let list = m["exp_classes"], case let .sequence(rows) = list {
+                    for row in rows {
+                        guard let r = YAMLMapping(row, in: doc) else { continue }
+                        guard let line = r.int("line", &diags) else {
+                            diags.append(Diagnostic(doc.location(row), "each exp_classes entry needs a 'line'"))
+                            continue
+                        }
+                        let pattern = r["pattern"].flatMap { node -> String? in
+                            if case let .scalar(s) = node, s.string != "null", s.string != "~", !s.string.isEmpty { return s.string }
+                            return nil
+                        }
+                        classes.append(ExpectedClass(line: line, pattern: pattern, labels: r.stringMap("labels", &diags).map { ($0.key, $0.value) },
+                                                     location: doc.location(row)))
+                    }
+                }
+                var checks: [AlertCheck] = []
+                if let list = m["alert_rule_test"], case let .sequence(rows) = list {
+                    for row in rows {
+                        guard let r = YAMLMapping(row, in: doc), let whenText = r.string("eval_time", &diags),
+                              let alertname = r.string("alertname", &diags) else {
+                            diags.append(Diagnostic(doc.location(row), "each alert_rule_test entry needs eval_time and alertname"))
+                            continue
+                        }
+                        let when: AlertCheck.When
+                        if let ms = Duration.parseMillis(whenText) { when = .offset(ms) } else {
+                            var parser = TimestampParser(referenceTime: 0)
+                            var bytes = Array(whenText.utf8)
+                            guard let t = bytes.withUnsafeMutableBufferPointer({ parser.parseValue(UnsafeBufferPointer($0)) }) else {
+                                diags.append(Diagnostic(doc.location(r["eval_time"]), "eval_time '\(whenText)' is neither a duration (offset from the first record) nor an RFC 3339 time"))
+                                continue
+                            }
+                            when = .instant(t)
+                        }
+                        var expected: [ExpectedAlert] = []
+                        if let exp = r["exp_alerts"], case let .sequence(alerts) = exp {
+                            for a in alerts {
+                                guard let am = YAMLMapping(a, in: doc) else { continue }
+                                expected.append(ExpectedAlert(labels: am.stringMap("exp_labels", &diags).map { ($0.key, $0.value) },
+                                                              annotations: am.stringMap("exp_annotations", &diags).map { ($0.key, $0.value) }))
+                            }
+                        }
+                        checks.append(AlertCheck(when: when, whenText: whenText, alertname: alertname, expected: expected, location: doc.location(row)))
+                    }
+                }
+                let metrics = (m.string("exp_metrics", &diags) ?? "").split(separator: "\n").map { $0.trimmingSpaces }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+                if input == nil { diags.append(Diagnostic(doc.location(item), "test '\(name)' needs 'input' or 'input_file'")) }
+                cases.append(Case(name: name, input: input, classes: classes, alerts: checks, metrics: metrics, location: doc.location(item)))
+            }
+        } else {
+            diags.append(Diagnostic(doc.location(root), "a rule test file needs a 'tests' list"))
+        }
+        if !diags.isEmpty { throw Diagnostics(diags) }
+        return RuleTestFile(path: path, rulePaths: rulePaths, cases: cases)
+    }
+}
+
+/// Runs the cases of a test file through the real pipeline and reports readable failures.
+public enum RuleTestRunner {
+    public struct Outcome {
+        public var name: String
+        public var failures: [String]
+        public var passed: Bool { failures.isEmpty }
+    }
+
+    public static func run(_ file: RuleTestFile, options: ReadOptions) throws(Diagnostics) -> [Outcome] {
+        let files = try RuleFiles.load(file.rulePaths)
+        let patterns = try PatternSet.load(files)
+        let (groups, problems) = RuleFile.load(files)
+        if !problems.isEmpty { throw Diagnostics(problems) }
+        return file.cases.map { run($0, patterns: patterns, groups: groups, options: options) }
+    }
+
+    static func run(_ test: RuleTestFile.Case, patterns: PatternSet, groups: [RuleGroupDefinition], options: ReadOptions) -> Outcome {
+        var failures: [String] = []
+        guard let input = test.input else { return Outcome(name: test.name, failures: ["no input"]) }
+        // The first record's time anchors eval_time offsets.
+        var first: EpochMillis? = nil
+        if let opened = try? InputOpener.open(input, now: options.now) {
+            var source = opened.source
+            _ = try? RecordReader.read(&source, framing: options.framing,
+                                       timestamps: TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)) {
+                if first == nil, $0.hasOwnTime { first = $0.time }
+            }
+        }
+        func instant(_ when: RuleTestFile.AlertCheck.When) -> EpochMillis? {
+            switch when {
+            case let .offset(ms): return first.map { $0 + ms }
+            case let .instant(t): return t
+            }
+        }
+        let latest = test.alerts.compactMap { instant($0.when) }.max()
+        let engine: RuleEngine? = groups.isEmpty ? nil : {
+            let (width, largest) = RuleEngine.bucketWidth(groups)
+            return RuleEngine(groups: groups, store: SeriesStore(patterns: patterns, bucketWidth: width, largestRange: largest))
+        }()
+        // After every evaluation: the alerts firing then, per alert name.
+        var snapshots: [(time: EpochMillis, firing: [String: [Alert]])] = []
+        engine?.afterEvaluation = { t, engine in
+            var firing: [String: [Alert]] = [:]
+            for group in engine.groups {
+                for rule in group.alerts.compactMap({ $0 }) {
+                    for a in rule.activeAlerts where a.state == .firing { firing[rule.definition.name, default: []].append(a) }
+                }
+            }
+            snapshots.append((t, firing))
+        }
+        var rows: [Int: (pattern: String?, labels: [String: String])] = [:]
+        let result = ScanPipeline(patterns: patterns, options: options, engine: engine).run([input], evaluateThrough: latest) { record, match, _ in
+            guard let match else {
+                rows[record.firstLine] = (nil, [:])
+                return
+            }
+            let p = patterns.patterns[match.pattern]
+            var labels = Dictionary(p.definition.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            for (l, v) in zip(p.captureLabels, match.captures) { labels[l.name] = v }
+            rows[record.firstLine] = (p.name, labels)
+        }
+        for error in result.errors { failures.append("input: \(error)") }
+
+        for exp in test.classes {
+            guard let got = rows[exp.line] else {
+                failures.append("exp_classes line \(exp.line): no record starts at this line")
+                continue
+            }
+            if got.pattern != exp.pattern {
+                failures.append("exp_classes line \(exp.line): expected pattern \(exp.pattern ?? "none"), got \(got.pattern ?? "none")")
+                continue
+            }
+            for (k, v) in exp.labels where got.labels[k] != v {
+                failures.append("exp_classes line \(exp.line): expected label \(k)=\"\(v)\", got \(got.labels[k].map { "\"\($0)\"" } ?? "none")")
+            }
+        }
+
+        for check in test.alerts {
+            guard let t = instant(check.when) else {
+                failures.append("alert_rule_test at \(check.whenText): the input has no timestamp to count from")
+                continue
+            }
+            let firing = snapshots.last { $0.time <= t }?.firing[check.alertname] ?? []
+            var unmatched = firing
+            var missing: [RuleTestFile.ExpectedAlert] = []
+            for exp in check.expected {
+                if let i = unmatched.firstIndex(where: { matches(exp, $0) }) { unmatched.remove(at: i) } else { missing.append(exp) }
+            }
+            if !missing.isEmpty || !unmatched.isEmpty {
+                var text = "alert_rule_test \(check.alertname) at eval_time \(check.whenText) (\(t.rfc3339)):"
+                text += "\n    expected: " + (check.expected.isEmpty ? "nothing firing" : check.expected.map(describe).joined(separator: "\n              "))
+                text += "\n    got:      " + (firing.isEmpty ? "nothing firing" : firing.map(describe).joined(separator: "\n              "))
+                failures.append(text)
+            }
+        }
+
+        if !test.metrics.isEmpty {
+            let text = Exposition.render(ScanMetrics.families(result.counts) + (engine?.families() ?? []))
+            let lines = Set(text.split(separator: "\n").map(String.init))
+            for line in test.metrics where !lines.contains(line) {
+                let name = line.prefix { $0 != "{" && $0 != " " }
+                let near = lines.filter { $0.hasPrefix(name) }.sorted().prefix(5)
+                failures.append("exp_metrics: missing \(line)" + (near.isEmpty ? "" : "\n    found:  " + near.joined(separator: "\n            ")))
+            }
+        }
+        return Outcome(name: test.name, failures: failures)
+    }
+
+    /// Expected labels are a subset (log-derived alerts carry many labels); given
+    /// annotations must be equal.
+    static func matches(_ exp: RuleTestFile.ExpectedAlert, _ alert: Alert) -> Bool {
+        for (k, v) in exp.labels where alert.labels[k] != v { return false }
+        for (k, v) in exp.annotations where alert.annotations.first(where: { $0.name == k })?.value != v { return false }
+        return true
+    }
+
+    static func describe(_ exp: RuleTestFile.ExpectedAlert) -> String {
+        "{" + exp.labels.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: ", ") + "}"
+            + (exp.annotations.isEmpty ? "" : " annotations {" + exp.annotations.map { "\($0.0)=\"\($0.1)\"" }.joined(separator: ", ") + "}")
+    }
+
+    static func describe(_ a: Alert) -> String {
+        "{" + a.labels.items.filter { $0.name != "alertname" }.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ", ") + "}"
+            + (a.annotations.isEmpty ? "" : " annotations {" + a.annotations.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ", ") + "}")
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import LogwardenKit
+
+/// Loading alert rules next to patterns, shared by `scan` and `test`.
+enum RuleLoading {
+    /// The rule groups of `files`, or exit 2 with every problem as FILE:LINE:COL.
+    static func groups(_ files: RuleFiles) throws -> [RuleGroupDefinition] {
+        let (groups, problems) = RuleFile.load(files)
+        if !problems.isEmpty {
+            Console.error(Diagnostics(problems).description)
+            Console.error("logwarden: the alert rules above are invalid; fix them (see 'logwarden check') and run again")
+            throw ExitCode(2)
+        }
+        return groups
+    }
+
+    static func engine(_ groups: [RuleGroupDefinition], patterns: PatternSet, lateness: Int64) -> RuleEngine? {
+        guard !groups.isEmpty else { return nil }
+        let (width, largest) = RuleEngine.bucketWidth(groups)
+        let store = SeriesStore(patterns: patterns, bucketWidth: width, largestRange: largest, allowedLateness: lateness)
+        return RuleEngine(groups: groups, store: store)
+    }
+}
+
+extension Severity: ExpressibleByArgument {}

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// logwarden's alert state machine against the real Prometheus rule engine
+/// (`promtool test rules`), and exact increase() against counts computed from the records.
+/// The scenarios live in Tests/Differential (see its README).
+@Suite(.serialized) struct DifferentialTests {
+    func runScript(_ name: String) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", CLI.root + "/Tests/Differential/" + name, "--bin", CLI.binary]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, out)
+    }
+
+    @Test func stateMachineAgreesWithPromtool() throws {
+        let (status, out) = try runScript("promtool_diff.py")
+        #expect(status == 0, "\(out)")
+        #expect(out.contains(" passed, 0 failed"), "\(out)")
+    }
+
+    @Test func increaseIsExact() throws {
+        let (status, out) = try runScript("exact_increase.py")
+        #expect(status == 0, "\(out)")
+    }
+}
