@@ -41,25 +41,29 @@ struct Scan: ParsableCommand {
         _ = try reports()
     }
 
-    /// `--report junit FILE github` → (junit path, github).
-    func reports() throws -> (junit: String?, github: Bool) {
+    /// `--report junit FILE --report github` → (junit path, github). Words after a complete
+    /// report (`--report github app.log`) are inputs: the option reads up to the next option.
+    func reports() throws -> (junit: String?, github: Bool, inputs: [String]) {
         var junit: String? = nil
         var github = false
+        var rest: [String] = []
         var i = 0
         while i < report.count {
             switch report[i] {
-            case "junit":
+            case "junit" where rest.isEmpty:
                 guard i + 1 < report.count else { throw ValidationError("--report junit needs a file name: --report junit report.xml") }
                 junit = report[i + 1]
                 i += 2
-            case "github":
+            case "github" where rest.isEmpty:
                 github = true
                 i += 1
             default:
-                throw ValidationError("--report '\(report[i])' is unknown; use 'junit FILE' or 'github'")
+                if i == 0 { throw ValidationError("--report '\(report[i])' is unknown; use 'junit FILE' or 'github'") }
+                rest.append(report[i])
+                i += 1
             }
         }
-        return (junit, github)
+        return (junit, github, rest)
     }
 
     func run() throws {
@@ -67,8 +71,9 @@ struct Scan: ParsableCommand {
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
         let engine = RuleLoading.engine(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000)
-        let (junit, github) = try reports()
-        let expanded = InputSpec.expand(inputs.isEmpty ? ["-"] : inputs)
+        let (junit, github, reportInputs) = try reports()
+        let all = reportInputs + inputs
+        let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)
 
         let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
         var fired: [AlertTransition] = []
