@@ -11,19 +11,32 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    public private(set) var items: [Label]
+    public private(set) var items: [Label] { didSet { hash = Self.hash(items) } }
+    /// Label sets are dictionary keys in every evaluation: hash once.
+    private var hash: Int
 
     public static let metricName = "__name__"
 
     public init(_ pairs: [(String, String)] = []) {
-        items = pairs.filter { !$0.1.isEmpty }.map { Label($0.0, $0.1) }.sorted { $0.name < $1.name }
+        let sorted = pairs.filter { !$0.1.isEmpty }.map { Label($0.0, $0.1) }.sorted { $0.name < $1.name }
         // Last one wins on duplicates, as a label builder would.
         var unique: [Label] = []
-        for l in items {
+        for l in sorted {
             if let last = unique.last, last.name == l.name { unique[unique.count - 1] = l } else { unique.append(l) }
         }
         items = unique
+        hash = Self.hash(unique)
     }
+
+    private static func hash(_ items: [Label]) -> Int {
+        var h = Hasher()
+        h.combine(items)
+        return h.finalize()
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    public static func == (a: Labels, b: Labels) -> Bool { a.hash == b.hash && a.items == b.items }
 
     public subscript(_ name: String) -> String? { items.first { $0.name == name }?.value }
 

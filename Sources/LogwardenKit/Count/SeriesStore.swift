@@ -10,14 +10,21 @@ public final class SeriesStore {
         public var text: String
     }
 
-    public struct Series {
-        public var labels: Labels
+    /// A class: every record bumps one or two series, in place, with no copy of their arrays.
+    public final class Series {
+        public let labels: Labels
         public var total = 0
         public var window: Window
         /// The newest records last; at most `SeriesStore.samplesKept`.
         public var samples: [Sample] = []
         /// True for logwarden_matches_total and pattern metrics: series that carry evidence.
-        public var evidence: Bool
+        public let evidence: Bool
+
+        init(labels: Labels, window: Window, evidence: Bool) {
+            self.labels = labels
+            self.window = window
+            self.evidence = evidence
+        }
     }
 
     public static let samplesKept = 3
@@ -106,15 +113,17 @@ public final class SeriesStore {
         let s = sample()
         for id in ids {
             bump(id, time)
-            if series[id].samples.count == Self.samplesKept { series[id].samples.removeFirst() }
-            series[id].samples.append(s)
+            let target = series[id]
+            if target.samples.count == Self.samplesKept { target.samples.removeFirst() }
+            target.samples.append(s)
         }
     }
 
     @inline(__always)
     private func bump(_ id: Int, _ time: EpochMillis?) {
-        series[id].total += 1
-        if let time { series[id].window.add(time) }
+        let target = series[id]
+        target.total += 1
+        if let time { target.window.add(time) }
     }
 
     /// Cells held by all windows: series × buckets (reported as a metric).

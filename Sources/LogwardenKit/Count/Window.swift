@@ -7,6 +7,11 @@ public struct Window: Sendable {
     /// Buckets kept: the largest range in buckets, plus the allowed lateness.
     public let capacity: Int
     private var counts: [Int32]
+    /// Records in all buckets up to and including each one: a window is one subtraction.
+    private var cumulative: [Int64]
+    private var total: Int64 = 0
+    /// The cumulative count of the newest bucket that left the ring.
+    private var evicted: Int64 = 0
     private var first: [Int64]
     private var last: [Int64]
     /// The index of the newest bucket written; older ones are `head − capacity + 1 ... head`.
@@ -16,6 +21,7 @@ public struct Window: Sendable {
         self.width = max(1, width)
         self.capacity = max(1, capacity)
         counts = Array(repeating: 0, count: self.capacity)
+        cumulative = Array(repeating: 0, count: self.capacity)
         first = Array(repeating: 0, count: self.capacity)
         last = Array(repeating: 0, count: self.capacity)
     }
@@ -33,11 +39,18 @@ public struct Window: Sendable {
     /// Moves the head forward to bucket `k`, clearing the buckets it passes.
     private mutating func advance(to k: Int64) {
         if head == Int64.min || k - head >= Int64(capacity) {
-            for i in 0..<capacity { counts[i] = 0 }
+            evicted = total
+            for i in 0..<capacity {
+                counts[i] = 0
+                cumulative[i] = total
+            }
         } else if k > head {
             var j = head + 1
             while j <= k {
-                counts[slot(j)] = 0
+                let s = slot(j)
+                evicted = cumulative[s]  // the bucket j − capacity leaves
+                counts[s] = 0
+                cumulative[s] = total
                 j += 1
             }
         }
@@ -59,6 +72,21 @@ public struct Window: Sendable {
             if t > last[s] { last[s] = t }
         }
         counts[s] &+= count
+        total += Int64(count)
+        // A late record also raises the cumulative counts of the buckets after its own.
+        var j = k
+        while j <= head {
+            cumulative[slot(j)] += Int64(count)
+            j += 1
+        }
+    }
+
+    /// Records in buckets up to and including `k`.
+    @inline(__always)
+    private func cumulative(upTo k: Int64) -> Int64 {
+        if k >= head { return total }
+        if head - k >= Int64(capacity) { return evicted }
+        return cumulative[slot(k)]
     }
 
     /// The number of records with time in (t − range, t]; `t` and `range` are multiples of
@@ -67,13 +95,7 @@ public struct Window: Sendable {
         guard head != Int64.min else { return 0 }
         let end = bucket(t)
         let n = Int64(min(Int(range / width), capacity))
-        var total = 0
-        var k = end - n + 1
-        while k <= end {
-            if k <= head, head - k < Int64(capacity) { total += Int(counts[slot(k)]) }
-            k += 1
-        }
-        return total
+        return Int(cumulative(upTo: end) - cumulative(upTo: end - n))
     }
 
     /// The earliest and latest record times in (t − range, t], if any.

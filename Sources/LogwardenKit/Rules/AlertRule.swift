@@ -75,17 +75,21 @@ public final class AlertRule {
         }
         var current: [Labels: Alert] = [:]
         var currentOrder: [Labels] = []
+        self.externalLabels = externalLabels
         for element in result {
-            let data = TemplateData(labels: Dictionary(element.labels.withoutName.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                                    externalLabels: externalLabels, externalURL: "", value: element.value)
-            var labels = element.labels.withoutName
-            for l in definition.labels { labels = labels.setting(l.name, expand(l.template, data)) }
-            labels = labels.setting("alertname", definition.name)
-            let annotations = definition.annotations.map { ($0.name, expand($0.template, data)) }
+            var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
+            if !staticLabels {
+                let data = templateData(element.labels, element.value)
+                pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
+            } else {
+                pairs += definition.labels.map { ($0.name, $0.template.source) }
+            }
+            let labels = Labels(pairs + [("alertname", definition.name)])
             if current[labels] != nil {
                 throw ExprError(0, "vector contains metrics with the same labelset after applying alert labels")
             }
-            current[labels] = Alert(labels: labels, elementLabels: element.labels, annotations: annotations, state: .pending,
+            // Annotations are rendered when someone looks: at a transition, in a test.
+            current[labels] = Alert(labels: labels, elementLabels: element.labels, annotations: [], state: .pending,
                                     value: element.value, activeAt: t)
             currentOrder.append(labels)
         }
@@ -95,7 +99,6 @@ public final class AlertRule {
             let fresh = current[key]!
             if var existing = active[key], existing.state != .inactive {
                 existing.value = fresh.value
-                existing.annotations = fresh.annotations
                 existing.elementLabels = fresh.elementLabels
                 active[key] = existing
                 continue
@@ -143,9 +146,26 @@ public final class AlertRule {
             throw LimitExceeded(limit: limit, count: activePending)
         }
         return transitions.map { alert, kind in
-            AlertTransition(kind: kind, alert: active[alert.labels] ?? alert, rule: definition.name, group: groupName,
-                            evalTime: t, evidence: evidence(active[alert.labels] ?? alert))
+            var shown = kind == .resolved ? alert : (active[alert.labels] ?? alert)
+            shown.annotations = annotations(for: shown)
+            return AlertTransition(kind: kind, alert: shown, rule: definition.name, group: groupName,
+                                   evalTime: t, evidence: evidence(shown))
         }
+    }
+
+    /// The annotations of an alert as of its last value, rendered now.
+    public func annotations(for alert: Alert) -> [(name: String, value: String)] {
+        guard !definition.annotations.isEmpty else { return [] }
+        let data = templateData(alert.elementLabels, alert.value)
+        return definition.annotations.map { ($0.name, expand($0.template, data)) }
+    }
+
+    private var externalLabels: [String: String] = [:]
+    private lazy var staticLabels: Bool = definition.labels.allSatisfy { !$0.template.source.contains("{{") }
+
+    private func templateData(_ labels: Labels, _ value: Double) -> TemplateData {
+        TemplateData(labels: Dictionary(labels.withoutName.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                     externalLabels: externalLabels, externalURL: "", value: value)
     }
 
     /// Alerts that are pending or firing now, in the order they appeared.

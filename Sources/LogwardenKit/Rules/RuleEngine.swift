@@ -78,8 +78,14 @@ public final class RuleEngine {
         }
     }
 
+    /// The earliest instant any group is due: one comparison per record in the common case.
+    private var earliest: EpochMillis = .max
+    private var started = false
+
     /// Runs every evaluation due strictly before `time` (records at an instant count in it).
     public func advance(before time: EpochMillis, _ emit: (AlertTransition) -> Void) {
+        if time <= earliest { return }
+        defer { earliest = nextDue()?.1 ?? .max }
         while let (group, t) = nextDue(), t < time {
             if let settle, let last = store.watermark, t > last + settle {
                 // Stationary until the next record: jump to the last instants before it.
@@ -98,6 +104,7 @@ public final class RuleEngine {
     /// Evaluates up to and including the first instant at or after `time`: the final
     /// evaluation of a scan, or the last `eval_time` of a rule test.
     public func finish(through time: EpochMillis, _ emit: (AlertTransition) -> Void) {
+        earliest = nextDue()?.1 ?? .max
         advance(before: time, emit)
         for group in groups {
             guard let t = group.next else { continue }
@@ -108,10 +115,13 @@ public final class RuleEngine {
     /// The first record's time sets each group's first instant: the first multiple of its
     /// interval at or after it.
     public func start(at time: EpochMillis) {
+        if started { return }
+        started = true
         for group in groups where group.next == nil {
             let i = group.definition.interval
             group.next = time >= 0 ? (time + i - 1) / i * i : time / i * i
         }
+        earliest = nextDue()?.1 ?? .max
     }
 
     private func nextDue() -> (Group, EpochMillis)? {
@@ -230,11 +240,26 @@ final class StoreSource: SeriesSource {
     var recorded: [String: [VectorSample]] = [:]
     private let scratch = MatchScratch()
     private var cache: [String: (count: Int, ids: [(id: Int, labels: Labels)])] = [:]
+    private var nameless: [Labels] = []
+    /// Per grouping, the group key of each series.
+    private var keyTables: [String: GroupKeyTable] = [:]
 
     init(store: SeriesStore) { self.store = store }
 
+    func labelsWithoutName(_ id: Int) -> Labels {
+        while nameless.count < store.series.count { nameless.append(store.series[nameless.count].labels.withoutName) }
+        return nameless[id]
+    }
+
+    func groupKeys(_ grouping: String) -> GroupKeyTable? {
+        if let t = keyTables[grouping] { return t }
+        let t = GroupKeyTable()
+        keyTables[grouping] = t
+        return t
+    }
+
     func counters(matching selector: VectorSelector) -> [(id: Int, labels: Labels)] {
-        let key = Self.key(selector)
+        let key = selector.key
         if let hit = cache[key], hit.count == store.series.count { return hit.ids }
         let start = cache[key]?.count ?? 0
         var ids = cache[key]?.ids ?? []
@@ -272,7 +297,4 @@ final class StoreSource: SeriesSource {
         return true
     }
 
-    static func key(_ s: VectorSelector) -> String {
-        (s.name ?? "") + "{" + s.matchers.map { "\($0.name)\($0.op.rawValue)\($0.value)" }.joined(separator: "\u{1}") + "}"
-    }
 }

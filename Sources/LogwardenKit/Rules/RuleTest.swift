@@ -160,7 +160,10 @@ public enum RuleTestRunner {
             var firing: [String: [Alert]] = [:]
             for group in engine.groups {
                 for rule in group.alerts.compactMap({ $0 }) {
-                    for a in rule.activeAlerts where a.state == .firing { firing[rule.definition.name, default: []].append(a) }
+                    for var a in rule.activeAlerts where a.state == .firing {
+                        a.annotations = rule.annotations(for: a)
+                        firing[rule.definition.name, default: []].append(a)
+                    }
                 }
             }
             snapshots.append((t, firing))

@@ -20,6 +20,14 @@ public struct LabelMatcher: Sendable {
 public struct VectorSelector: Sendable {
     public var name: String?
     public var matchers: [LabelMatcher]
+    /// A stable identity, computed once, for caches of matching series.
+    public let key: String
+
+    public init(name: String?, matchers: [LabelMatcher]) {
+        self.name = name
+        self.matchers = matchers
+        key = (name ?? "") + "{" + matchers.map { "\($0.name)\($0.op.rawValue)\($0.value)" }.joined(separator: "\u{1}") + "}"
+    }
 }
 
 /// `on(a, b)` or `ignoring(a, b)` on a binary operation between vectors.

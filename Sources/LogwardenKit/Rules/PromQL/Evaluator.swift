@@ -4,10 +4,14 @@ import Foundation
 public struct VectorSample: Sendable, Equatable {
     public var labels: Labels
     public var value: Double
+    /// The counter series it comes straight from (labels unchanged but for the name), or -1:
+    /// lets aggregations reuse the group of a series instead of rebuilding its key.
+    public var series: Int
 
-    public init(labels: Labels, value: Double) {
+    public init(labels: Labels, value: Double, series: Int = -1) {
         self.labels = labels
         self.value = value
+        self.series = series
     }
 }
 
@@ -27,6 +31,41 @@ public protocol SeriesSource {
     func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double
     /// Recorded series (from recording rules) matching a selector.
     func recorded(matching selector: VectorSelector) -> [VectorSample]
+    /// A series' labels without `__name__`, kept so evaluations do not rebuild them.
+    func labelsWithoutName(_ id: Int) -> Labels
+    /// Memo of aggregation group keys per series, for one grouping.
+    func groupKeys(_ grouping: String) -> GroupKeyTable?
+}
+
+/// For one grouping: the group of each series, as an index into `keys`. Filled as series are
+/// first seen, so an aggregation over known series does no hashing at all.
+public final class GroupKeyTable {
+    public private(set) var keys: [Labels] = []
+    private var groupOf: [Int32] = []
+    private var index: [Labels: Int] = [:]
+
+    public init() {}
+
+    @inline(__always)
+    public func group(_ id: Int, make: () -> Labels) -> Int {
+        if groupOf.count <= id { groupOf += Array(repeating: -1, count: id + 1 - groupOf.count) }
+        let g = groupOf[id]
+        if g >= 0 { return Int(g) }
+        let key = make()
+        let found: Int
+        if let i = index[key] { found = i } else {
+            found = keys.count
+            keys.append(key)
+            index[key] = found
+        }
+        groupOf[id] = Int32(found)
+        return found
+    }
+}
+
+extension SeriesSource {
+    public func labelsWithoutName(_ id: Int) -> Labels { Labels() }
+    public func groupKeys(_ grouping: String) -> GroupKeyTable? { nil }
 }
 
 /// Evaluates a parsed expression at one instant. Ranges are exact: `increase(x[r])` is the
@@ -47,7 +86,7 @@ public struct Evaluator {
         case let .string(s): return .string(s)
         case let .paren(inner): return try eval(inner)
         case let .selector(sel, _):
-            let counters = source.counters(matching: sel).map { VectorSample(labels: $0.labels, value: source.total($0.id)) }
+            let counters = source.counters(matching: sel).map { VectorSample(labels: $0.labels, value: source.total($0.id), series: $0.id) }
             return .vector(counters + source.recorded(matching: sel))
         case let .range(_, _, at):
             throw ExprError(at, "a range vector must be the argument of increase(), rate() or delta()")
@@ -59,6 +98,7 @@ public struct Evaluator {
             }
         case let .call(name, args, at): return try call(name, args, at)
         case let .aggregate(op, param, inner, grouping, without, at):
+            if param == nil, let fused = try fusedAggregate(op, inner, Set(grouping), without) { return .vector(fused) }
             guard case let .vector(v) = try eval(inner) else { throw ExprError(at, "\(op) needs a vector") }
             var k = 0.0
             if let param, case let .scalar(p) = try eval(param) { k = p }
@@ -79,7 +119,9 @@ public struct Evaluator {
             }
             return .vector(source.counters(matching: sel).map { c in
                 let n = source.windowSum(c.id, at: time, range: range)
-                return VectorSample(labels: c.labels.withoutName, value: name == "rate" ? n / (Double(range) / 1000) : n)
+                let labels = source.labelsWithoutName(c.id)
+                return VectorSample(labels: labels.items.isEmpty ? c.labels.withoutName : labels,
+                                    value: name == "rate" ? n / (Double(range) / 1000) : n, series: c.id)
             })
         case "time":
             return .scalar(Double(time) / 1000)
@@ -122,28 +164,101 @@ public struct Evaluator {
 
     // MARK: aggregation
 
+    /// `sum|min|max|avg|count by (…) (increase|rate|delta(selector[r]))`, the shape of most
+    /// rules: accumulated per group straight from the windows, without a vector in between.
+    /// The result is the same as the general path's.
+    private func fusedAggregate(_ op: String, _ inner: Expr, _ grouping: Set<String>, _ without: Bool) throws(ExprError) -> [VectorSample]? {
+        guard ["sum", "min", "max", "avg", "count"].contains(op),
+              case let .call(fn, args, _) = inner, fn == "increase" || fn == "rate" || fn == "delta",
+              case let .range(sel, range, _) = args[0], source.recorded(matching: sel).isEmpty,
+              let table = source.groupKeys((without ? "-" : "+") + grouping.sorted().joined(separator: ","))
+        else { return nil }
+        let dropped = grouping.union([Labels.metricName])
+        let divisor = fn == "rate" ? Double(range) / 1000 : 1
+        var slotOfGroup: [Int: Int] = [:]
+        var keys: [Labels] = []
+        var sums: [Double] = [], counts: [Double] = [], mins: [Double] = [], maxs: [Double] = []
+        for c in source.counters(matching: sel) {
+            let group = table.group(c.id) { without ? c.labels.removing(dropped) : c.labels.keeping(grouping) }
+            let g: Int
+            if let slot = slotOfGroup[group] { g = slot } else {
+                g = keys.count
+                slotOfGroup[group] = g
+                keys.append(table.keys[group])
+                sums.append(0); counts.append(0); mins.append(.nan); maxs.append(.nan)
+            }
+            let value = source.windowSum(c.id, at: time, range: range) / divisor
+            sums[g] += value
+            counts[g] += 1
+            if mins[g].isNaN || value < mins[g] { mins[g] = value }
+            if maxs[g].isNaN || value > maxs[g] { maxs[g] = value }
+        }
+        return keys.indices.map { g in
+            let v: Double
+            switch op {
+            case "sum": v = sums[g]
+            case "min": v = mins[g]
+            case "max": v = maxs[g]
+            case "avg": v = sums[g] / counts[g]
+            default: v = counts[g]
+            }
+            return VectorSample(labels: keys[g], value: v)
+        }
+    }
+
     private func aggregate(_ op: String, _ k: Double, _ v: [VectorSample], _ grouping: Set<String>, _ without: Bool) -> [VectorSample] {
-        var groups: [Labels: [VectorSample]] = [:]
-        var order: [Labels] = []
+        // One accumulator per group, in order of first appearance; members only for topk/bottomk.
+        // Samples straight from series find their group by index; others by their labels.
+        let table = source.groupKeys((without ? "-" : "+") + grouping.sorted().joined(separator: ","))
+        let dropped = grouping.union([Labels.metricName])
+        var slotOfGroup: [Int: Int] = [:]
+        var slotOfKey: [Labels: Int] = [:]
+        var keys: [Labels] = []
+        var sums: [Double] = [], counts: [Double] = [], mins: [Double] = [], maxs: [Double] = []
+        var members: [[VectorSample]] = []
+        let ranked = op == "topk" || op == "bottomk"
         for s in v {
-            let key = without ? s.labels.removing(grouping.union([Labels.metricName])) : s.labels.keeping(grouping)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(s)
+            let compute = { without ? s.labels.removing(dropped) : s.labels.keeping(grouping) }
+            var g = -1
+            if s.series >= 0, let table {
+                // The labels of a series' sample only differ by __name__, which grouping drops or ignores.
+                let group = table.group(s.series, make: compute)
+                if let slot = slotOfGroup[group] { g = slot } else {
+                    g = keys.count
+                    slotOfGroup[group] = g
+                    keys.append(table.keys[group])
+                }
+            } else {
+                let key = compute()
+                if let slot = slotOfKey[key] { g = slot } else {
+                    g = keys.count
+                    slotOfKey[key] = g
+                    keys.append(key)
+                }
+            }
+            if g == sums.count {
+                sums.append(0); counts.append(0); mins.append(.nan); maxs.append(.nan)
+                if ranked { members.append([]) }
+            }
+            sums[g] += s.value
+            counts[g] += 1
+            if mins[g].isNaN || s.value < mins[g] { mins[g] = s.value }
+            if maxs[g].isNaN || s.value > maxs[g] { maxs[g] = s.value }
+            if ranked { members[g].append(s) }
         }
         var out: [VectorSample] = []
-        for key in order {
-            let members = groups[key]!
-            let values = members.map(\.value)
+        out.reserveCapacity(keys.count)
+        for (g, key) in keys.enumerated() {
             switch op {
-            case "sum": out.append(VectorSample(labels: key, value: values.reduce(0, +)))
-            case "min": out.append(VectorSample(labels: key, value: values.min { a, b in a < b || b.isNaN } ?? .nan))
-            case "max": out.append(VectorSample(labels: key, value: values.max { a, b in a < b || a.isNaN } ?? .nan))
-            case "avg": out.append(VectorSample(labels: key, value: values.reduce(0, +) / Double(values.count)))
-            case "count": out.append(VectorSample(labels: key, value: Double(values.count)))
+            case "sum": out.append(VectorSample(labels: key, value: sums[g]))
+            case "min": out.append(VectorSample(labels: key, value: mins[g]))
+            case "max": out.append(VectorSample(labels: key, value: maxs[g]))
+            case "avg": out.append(VectorSample(labels: key, value: sums[g] / counts[g]))
+            case "count": out.append(VectorSample(labels: key, value: counts[g]))
             case "topk", "bottomk":
                 let n = Int(k)
                 guard n >= 1 else { continue }
-                let sorted = members.sorted { op == "topk" ? $0.value > $1.value : $0.value < $1.value }
+                let sorted = members[g].sorted { op == "topk" ? $0.value > $1.value : $0.value < $1.value }
                 out += sorted.prefix(n)
             default: break
             }
