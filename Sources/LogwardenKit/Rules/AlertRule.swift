@@ -146,7 +146,8 @@ public final class AlertRule {
             throw LimitExceeded(limit: limit, count: activePending)
         }
         return transitions.map { alert, kind in
-            var shown = kind == .resolved ? alert : (active[alert.labels] ?? alert)
+            // Each transition shows the alert as it was at that step (a pending one has not fired).
+            var shown = alert
             shown.annotations = annotations(for: shown)
             return AlertTransition(kind: kind, alert: shown, rule: definition.name, group: groupName,
                                    evalTime: t, evidence: evidence(shown))

@@ -36,3 +36,16 @@ struct AlertRuleTests {
         #expect(try run("x > 0", for: 0, values: [1, 0, 1]) == ["0:pending", "0:firing", "1:resolved", "2:pending", "2:firing"])
     }
 }
+
+struct AlertTransitionContentTests {
+    @Test func pendingTransitionOfAForZeroAlertHasNotFired() throws {
+        let source = FakeSource()
+        source.add("x", [("job", "a")], total: 1)
+        let def = RuleDefinition(kind: .alert, name: "A", expr: try ExprParser.parse("x > 0"), exprSource: "x > 0",
+                                 location: SourceLocation(file: "t", line: 1, column: 1))
+        let transitions = try AlertRule(def, group: "g").eval(at: 60_000, source: source, evidence: { _ in .none })
+        #expect(transitions.map(\.kind) == [.pending, .firing])
+        #expect(transitions[0].alert.state == .pending && transitions[0].alert.firedAt == nil)
+        #expect(transitions[1].alert.state == .firing && transitions[1].alert.firedAt == 60_000)
+    }
+}
