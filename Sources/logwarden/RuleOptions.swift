@@ -14,11 +14,23 @@ enum RuleLoading {
         return groups
     }
 
-    static func engine(_ groups: [RuleGroupDefinition], patterns: PatternSet, lateness: Int64) -> RuleEngine? {
+    static func engine(_ groups: [RuleGroupDefinition], patterns: PatternSet, lateness: Int64,
+                       redactor: Redactor = .default) -> RuleEngine? {
         guard !groups.isEmpty else { return nil }
         let (width, largest) = RuleEngine.bucketWidth(groups)
         let store = SeriesStore(patterns: patterns, bucketWidth: width, largestRange: largest, allowedLateness: lateness)
-        return RuleEngine(groups: groups, store: store)
+        return RuleEngine(groups: groups, store: store, redactor: redactor)
+    }
+
+    /// The default secret rules plus `--redact` regexes, or a usage error naming the bad one.
+    static func redactor(_ extra: [String]) throws -> Redactor {
+        guard !extra.isEmpty else { return .default }
+        for pattern in extra {
+            do { _ = try CompiledRegex(pattern) } catch {
+                throw ValidationError("--redact '\(pattern)': invalid PCRE2 regex at offset \(error.offset): \(error.message)")
+            }
+        }
+        return try Redactor(extraPatterns: extra)
     }
 }
 

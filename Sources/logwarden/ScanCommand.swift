@@ -29,6 +29,9 @@ struct Scan: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Records up to this much older than the newest one still count in their own time bucket.", valueName: "duration"))
     var allowedLateness: String = "1m"
 
+    @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable): group 1 if it has one, else the whole match. Authorization/Bearer values, password=, token=, api_key and URL credentials are always redacted.", valueName: "regex"))
+    var redact: [String] = []
+
     @Argument(help: ArgumentHelp("Files, globs, directories, or - for stdin. Default: stdin.", valueName: "input"))
     var inputs: [String] = []
 
@@ -39,6 +42,7 @@ struct Scan: ParsableCommand {
             throw ValidationError("--allowed-lateness '\(allowedLateness)' is not a duration; write it as 30s, 1m or 5m")
         }
         _ = try reports()
+        _ = try RuleLoading.redactor(redact)
     }
 
     /// `--report junit FILE --report github` → (junit path, github). Words after a complete
@@ -70,7 +74,8 @@ struct Scan: ParsableCommand {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
-        let engine = RuleLoading.engine(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000)
+        let engine = RuleLoading.engine(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
+                                        redactor: try RuleLoading.redactor(redact))
         let (junit, github, reportInputs) = try reports()
         let all = reportInputs + inputs
         let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)

@@ -1124,16 +1124,8 @@ enum TemplateFormat {
         var days = seconds / 86400
         var secOfDay = seconds % 86400
         if secOfDay < 0 { secOfDay += 86400; days -= 1 }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let civil = CivilTime.civilFromDays(Int(days))
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         func pad(_ n: Int64, _ width: Int) -> String {
             let s = String(n.magnitude)
             return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
