@@ -39,6 +39,26 @@ public final class SeriesStore {
     private var byMatch: [SeriesKey: [Int]] = [:]
     private var inputs: [String: Int] = [:]
     private var unmatchedID = 0
+    /// Windows kept per group by the rule engine, bumped with the series that feed them.
+    public final class GroupWindow {
+        public var window: Window
+        public var members = 0
+        public init(window: Window) { self.window = window }
+    }
+
+    /// Per series: the group windows it also counts in.
+    private var links: [[GroupWindow]] = []
+    /// Called for every new series (the engine links it to its group windows).
+    public var onNewSeries: ((Int, Labels) -> Void)?
+
+    public func link(_ id: Int, to group: GroupWindow) {
+        while links.count <= id { links.append([]) }
+        links[id].append(group)
+        group.members += 1
+    }
+
+    public func newWindow() -> Window { Window(width: bucketWidth, capacity: bucketCount) }
+
     /// The newest record time seen: the clock of event-time windows.
     public private(set) var watermark: EpochMillis?
     public private(set) var lateRecords = 0
@@ -57,6 +77,7 @@ public final class SeriesStore {
         if let id = byLabels[labels] { return id }
         series.append(Series(labels: labels, window: Window(width: bucketWidth, capacity: bucketCount), evidence: evidence))
         byLabels[labels] = series.count - 1
+        onNewSeries?(series.count - 1, labels)
         return series.count - 1
     }
 
@@ -123,7 +144,11 @@ public final class SeriesStore {
     private func bump(_ id: Int, _ time: EpochMillis?) {
         let target = series[id]
         target.total += 1
-        if let time { target.window.add(time) }
+        guard let time else { return }
+        target.window.add(time)
+        if id < links.count {
+            for group in links[id] { group.window.add(time) }
+        }
     }
 
     /// Cells held by all windows: series × buckets (reported as a metric).

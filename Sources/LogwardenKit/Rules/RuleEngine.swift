@@ -59,6 +59,7 @@ public final class RuleEngine {
         self.externalLabels = externalLabels
         source = StoreSource(store: store)
         let rules = groups.flatMap(\.rules)
+        for rule in rules { source.registerGroupWindows(rule.expr) }
         if rules.contains(where: { $0.exprSource.contains("time") && Self.callsTime($0.expr) }) {
             settle = nil
         } else {
@@ -243,6 +244,66 @@ final class StoreSource: SeriesSource {
     private var nameless: [Labels] = []
     /// Per grouping, the group key of each series.
     private var keyTables: [String: GroupKeyTable] = [:]
+    /// Group windows per (selector, grouping), in order of their groups' first series.
+    private final class Materialized {
+        let selector: VectorSelector
+        let grouping: Set<String>
+        let without: Bool
+        var groups: [(labels: Labels, window: SeriesStore.GroupWindow)] = []
+        var index: [Labels: Int] = [:]
+        init(_ selector: VectorSelector, _ grouping: Set<String>, _ without: Bool) {
+            self.selector = selector
+            self.grouping = grouping
+            self.without = without
+        }
+    }
+    private var materialized: [String: Materialized] = [:]
+    private var materializedList: [Materialized] = []
+
+    /// Finds `sum|count|avg by (…) (increase|rate|delta(selector[r]))` and keeps its groups'
+    /// windows from the first record on; series link to them as they appear.
+    func registerGroupWindows(_ e: Expr) {
+        switch e {
+        case let .aggregate(op, param, inner, grouping, without, _):
+            if param == nil, ["sum", "count", "avg"].contains(op), case let .call(fn, args, _) = inner,
+               ["increase", "rate", "delta"].contains(fn), case let .range(sel, _, _) = args[0] {
+                let key = sel.key + "|" + groupingSpec(Set(grouping), without: without)
+                if materialized[key] == nil {
+                    let m = Materialized(sel, Set(grouping), without)
+                    materialized[key] = m
+                    materializedList.append(m)
+                    for id in store.series.indices { link(id, store.series[id].labels, m) }
+                    if store.onNewSeries == nil {
+                        store.onNewSeries = { [unowned self] id, labels in
+                            for m in self.materializedList { self.link(id, labels, m) }
+                        }
+                    }
+                }
+            }
+            registerGroupWindows(inner)
+            if let param { registerGroupWindows(param) }
+        case let .call(_, args, _): args.forEach(registerGroupWindows)
+        case let .binary(_, l, r, _, _, _): registerGroupWindows(l); registerGroupWindows(r)
+        case let .unary(_, inner), let .paren(inner): registerGroupWindows(inner)
+        default: break
+        }
+    }
+
+    private func link(_ id: Int, _ labels: Labels, _ m: Materialized) {
+        guard matches(m.selector, labels) else { return }
+        let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.keeping(m.grouping)
+        let g: Int
+        if let i = m.index[key] { g = i } else {
+            g = m.groups.count
+            m.index[key] = g
+            m.groups.append((key, SeriesStore.GroupWindow(window: store.newWindow())))
+        }
+        store.link(id, to: m.groups[g].window)
+    }
+
+    func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? {
+        materialized[selector.key + "|" + grouping]?.groups
+    }
 
     init(store: SeriesStore) { self.store = store }
 

@@ -35,6 +35,8 @@ public protocol SeriesSource {
     func labelsWithoutName(_ id: Int) -> Labels
     /// Memo of aggregation group keys per series, for one grouping.
     func groupKeys(_ grouping: String) -> GroupKeyTable?
+    /// Windows kept per group for `sum by (grouping) (f(selector[r]))`, if registered.
+    func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]?
 }
 
 /// For one grouping: the group of each series, as an index into `keys`. Filled as series are
@@ -66,6 +68,12 @@ public final class GroupKeyTable {
 extension SeriesSource {
     public func labelsWithoutName(_ id: Int) -> Labels { Labels() }
     public func groupKeys(_ grouping: String) -> GroupKeyTable? { nil }
+    public func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? { nil }
+}
+
+/// The grouping of an aggregation as one string: a cache key.
+func groupingSpec(_ grouping: Set<String>, without: Bool) -> String {
+    (without ? "-" : "+") + grouping.sorted().joined(separator: ",")
 }
 
 /// Evaluates a parsed expression at one instant. Ranges are exact: `increase(x[r])` is the
@@ -171,8 +179,17 @@ public struct Evaluator {
         guard ["sum", "min", "max", "avg", "count"].contains(op),
               case let .call(fn, args, _) = inner, fn == "increase" || fn == "rate" || fn == "delta",
               case let .range(sel, range, _) = args[0], source.recorded(matching: sel).isEmpty,
-              let table = source.groupKeys((without ? "-" : "+") + grouping.sorted().joined(separator: ","))
+              let table = source.groupKeys(groupingSpec(grouping, without: without))
         else { return nil }
+        let divisor0 = fn == "rate" ? Double(range) / 1000 : 1
+        // Sums, counts and averages kept per group as records arrive: O(groups), not O(series).
+        if op == "sum" || op == "count" || op == "avg", let groups = source.groupWindows(sel, grouping: groupingSpec(grouping, without: without)) {
+            return groups.map { g in
+                let sum = Double(g.window.window.sum(at: time, range: range)) / divisor0
+                let count = Double(g.window.members)
+                return VectorSample(labels: g.labels, value: op == "sum" ? sum : op == "count" ? count : sum / count)
+            }
+        }
         let dropped = grouping.union([Labels.metricName])
         let divisor = fn == "rate" ? Double(range) / 1000 : 1
         var slotOfGroup: [Int: Int] = [:]
@@ -209,7 +226,7 @@ public struct Evaluator {
     private func aggregate(_ op: String, _ k: Double, _ v: [VectorSample], _ grouping: Set<String>, _ without: Bool) -> [VectorSample] {
         // One accumulator per group, in order of first appearance; members only for topk/bottomk.
         // Samples straight from series find their group by index; others by their labels.
-        let table = source.groupKeys((without ? "-" : "+") + grouping.sorted().joined(separator: ","))
+        let table = source.groupKeys(groupingSpec(grouping, without: without))
         let dropped = grouping.union([Labels.metricName])
         var slotOfGroup: [Int: Int] = [:]
         var slotOfKey: [Labels: Int] = [:]
