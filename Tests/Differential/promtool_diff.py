@@ -41,7 +41,7 @@ import yaml
 UTC = dt.timezone.utc
 T0 = dt.datetime(2025, 10, 27, 10, 0, 0, tzinfo=UTC)   # logwarden T0 <-> promtool 0s
 METRIC = "logwarden_matches_total"
-DEFAULT_BIN = "/work/main/.build/debug/logwarden"
+DEFAULT_BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".build", "debug", "logwarden")
 PROMTOOL = os.environ.get("PROMTOOL", "/usr/bin/promtool")
 
 # One pattern set shared by every scenario.  `line` renders a matching message.

@@ -1,0 +1,124 @@
+/// The store as PromQL sees it: counters with exact windows, and recorded series.
+final class StoreSource: SeriesSource {
+    let store: SeriesStore
+    var recorded: [String: [VectorSample]] = [:]
+    private let scratch = MatchScratch()
+    private var cache: [String: (count: Int, ids: [(id: Int, labels: Labels)])] = [:]
+    private var nameless: [Labels] = []
+    /// Per grouping, the group key of each series.
+    private var keyTables: [String: GroupKeyTable] = [:]
+    /// Group windows per (selector, grouping), in order of their groups' first series.
+    private final class Materialized {
+        let selector: VectorSelector
+        let grouping: Set<String>
+        let without: Bool
+        var groups: [(labels: Labels, window: SeriesStore.GroupWindow)] = []
+        var index: [Labels: Int] = [:]
+        init(_ selector: VectorSelector, _ grouping: Set<String>, _ without: Bool) {
+            self.selector = selector
+            self.grouping = grouping
+            self.without = without
+        }
+    }
+    private var materialized: [String: Materialized] = [:]
+    private var materializedList: [Materialized] = []
+
+    /// Finds `sum|count|avg by (…) (increase|rate|delta(selector[r]))` and keeps its groups'
+    /// windows from the first record on; series link to them as they appear.
+    func registerGroupWindows(_ e: Expr) {
+        switch e {
+        case let .aggregate(op, param, inner, grouping, without, _):
+            if param == nil, ["sum", "count", "avg"].contains(op), case let .call(fn, args, _) = inner,
+               ["increase", "rate", "delta"].contains(fn), case let .range(sel, _, _) = args[0] {
+                let key = sel.key + "|" + groupingSpec(Set(grouping), without: without)
+                if materialized[key] == nil {
+                    let m = Materialized(sel, Set(grouping), without)
+                    materialized[key] = m
+                    materializedList.append(m)
+                    for id in store.series.indices { link(id, store.series[id].labels, m) }
+                    if store.onNewSeries == nil {
+                        store.onNewSeries = { [unowned self] id, labels in
+                            for m in self.materializedList { self.link(id, labels, m) }
+                        }
+                    }
+                }
+            }
+            registerGroupWindows(inner)
+            if let param { registerGroupWindows(param) }
+        case let .call(_, args, _): args.forEach(registerGroupWindows)
+        case let .binary(_, l, r, _, _, _): registerGroupWindows(l); registerGroupWindows(r)
+        case let .unary(_, inner), let .paren(inner): registerGroupWindows(inner)
+        default: break
+        }
+    }
+
+    private func link(_ id: Int, _ labels: Labels, _ m: Materialized) {
+        guard matches(m.selector, labels) else { return }
+        let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.keeping(m.grouping)
+        let g: Int
+        if let i = m.index[key] { g = i } else {
+            g = m.groups.count
+            m.index[key] = g
+            m.groups.append((key, SeriesStore.GroupWindow(window: store.newWindow())))
+        }
+        store.link(id, to: m.groups[g].window)
+    }
+
+    func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? {
+        materialized[selector.key + "|" + grouping]?.groups
+    }
+
+    init(store: SeriesStore) { self.store = store }
+
+    func labelsWithoutName(_ id: Int) -> Labels {
+        while nameless.count < store.series.count { nameless.append(store.series[nameless.count].labels.withoutName) }
+        return nameless[id]
+    }
+
+    func groupKeys(_ grouping: String) -> GroupKeyTable? {
+        if let t = keyTables[grouping] { return t }
+        let t = GroupKeyTable()
+        keyTables[grouping] = t
+        return t
+    }
+
+    func counters(matching selector: VectorSelector) -> [(id: Int, labels: Labels)] {
+        let key = selector.key
+        if let hit = cache[key], hit.count == store.series.count { return hit.ids }
+        let start = cache[key]?.count ?? 0
+        var ids = cache[key]?.ids ?? []
+        for id in start..<store.series.count where matches(selector, store.series[id].labels) {
+            ids.append((id, store.series[id].labels))
+        }
+        cache[key] = (store.series.count, ids)
+        return ids
+    }
+
+    func total(_ id: Int) -> Double { Double(store.series[id].total) }
+
+    func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double {
+        Double(store.series[id].window.sum(at: t, range: range))
+    }
+
+    func recorded(matching selector: VectorSelector) -> [VectorSample] {
+        guard let name = selector.name, let samples = recorded[name] else { return [] }
+        return samples.filter { matches(selector, $0.labels) }
+    }
+
+    private func matches(_ selector: VectorSelector, _ labels: Labels) -> Bool {
+        if let name = selector.name, labels.name != name { return false }
+        for m in selector.matchers {
+            let value = labels[m.name] ?? ""
+            switch m.op {
+            case .equal: if value != m.value { return false }
+            case .notEqual: if value == m.value { return false }
+            case .regex, .notRegex:
+                var bytes = Array(value.utf8)
+                let hit = bytes.withUnsafeMutableBufferPointer { (try? m.regex!.matches(UnsafeBufferPointer($0), scratch: scratch)) ?? false }
+                if hit != (m.op == .regex) { return false }
+            }
+        }
+        return true
+    }
+
+}
