@@ -15,17 +15,49 @@ public final class SeriesStore {
         public let labels: Labels
         public var total = 0
         public var window: Window
-        /// The newest records last; at most `SeriesStore.samplesKept`.
-        public var samples: [Sample] = []
+        /// Kept only when a rule reads this series over a range: others just count.
+        public var windowed: Bool
         /// True for logwarden_matches_total and pattern metrics: series that carry evidence.
         public let evidence: Bool
+        /// The last records, as bytes in reused buffers: no allocation per matched record.
+        fileprivate var ring: [(time: EpochMillis?, input: Int, line: Int, bytes: [UInt8])] = []
+        fileprivate var next = 0
 
-        init(labels: Labels, window: Window, evidence: Bool) {
+        init(labels: Labels, window: Window, windowed: Bool, evidence: Bool) {
             self.labels = labels
             self.window = window
+            self.windowed = windowed
             self.evidence = evidence
         }
+
+        fileprivate func keep(time: EpochMillis?, input: Int, line: Int, text: UnsafeBufferPointer<UInt8>) {
+            let cut = UnsafeBufferPointer(rebasing: text[0..<min(text.count, Example.maxBytes)])
+            if ring.count < SeriesStore.samplesKept {
+                ring.append((time, input, line, Array(cut)))
+                return
+            }
+            ring[next].time = time
+            ring[next].input = input
+            ring[next].line = line
+            ring[next].bytes.removeAll(keepingCapacity: true)
+            ring[next].bytes.append(contentsOf: cut)
+            next = (next + 1) % SeriesStore.samplesKept
+        }
     }
+
+    /// The last records of a series, oldest first, as text.
+    public func samples(_ id: Int) -> [Sample] {
+        let s = series[id]
+        let ordered = s.ring.count < Self.samplesKept ? s.ring : Array(s.ring[s.next...] + s.ring[..<s.next])
+        return ordered.map { Sample(time: $0.time, input: inputNames[$0.input], line: $0.line, text: String(decoding: $0.bytes, as: UTF8.self)) }
+    }
+
+    /// Decides which series keep a window (set by the rule engine before the first record).
+    public var needsWindow: ((Labels) -> Bool)? {
+        didSet { for s in series { s.windowed = needsWindow?(s.labels) ?? true } }
+    }
+    private var inputNames: [String] = []
+    private var inputIndex: [String: Int] = [:]
 
     public static let samplesKept = 3
 
@@ -75,13 +107,18 @@ public final class SeriesStore {
     /// The series with these labels, created at 0 if new.
     public func id(for labels: Labels, evidence: Bool) -> Int {
         if let id = byLabels[labels] { return id }
-        series.append(Series(labels: labels, window: Window(width: bucketWidth, capacity: bucketCount), evidence: evidence))
+        series.append(Series(labels: labels, window: Window(width: bucketWidth, capacity: bucketCount),
+                             windowed: needsWindow?(labels) ?? true, evidence: evidence))
         byLabels[labels] = series.count - 1
         onNewSeries?(series.count - 1, labels)
         return series.count - 1
     }
 
     public func inputSeries(_ name: String) -> Int {
+        if inputIndex[name] == nil {
+            inputIndex[name] = inputNames.count
+            inputNames.append(name)
+        }
         if let id = inputs[name] { return id }
         let id = id(for: Labels([(Labels.metricName, "logwarden_records_total"), ("input", name)]), evidence: false)
         inputs[name] = id
@@ -122,21 +159,19 @@ public final class SeriesStore {
         return time
     }
 
-    /// Counts one record (already admitted) in the input's series and in its match series,
-    /// or in the unmatched counter.
-    public func count(input: Int, at time: EpochMillis?, match: SeriesKey?, sample: () -> Sample) {
+    /// Counts one record (already admitted at `time`) in the input's series and in its match
+    /// series, or in the unmatched counter. `recordTime` is the record's own time, for evidence.
+    public func count(input: Int, inputName: String, at time: EpochMillis?, recordTime: EpochMillis?, line: Int,
+                      text: UnsafeBufferPointer<UInt8>, match: SeriesKey?) {
         bump(input, time)
         guard let match else {
             bump(unmatchedID, time)
             return
         }
-        let ids = matchSeries(match)
-        let s = sample()
-        for id in ids {
+        let inputNumber = inputIndex[inputName] ?? 0
+        for id in matchSeries(match) {
             bump(id, time)
-            let target = series[id]
-            if target.samples.count == Self.samplesKept { target.samples.removeFirst() }
-            target.samples.append(s)
+            series[id].keep(time: recordTime, input: inputNumber, line: line, text: text)
         }
     }
 
@@ -144,7 +179,7 @@ public final class SeriesStore {
     private func bump(_ id: Int, _ time: EpochMillis?) {
         let target = series[id]
         target.total += 1
-        guard let time else { return }
+        guard let time, target.windowed else { return }
         target.window.add(time)
         if id < links.count {
             for group in links[id] { group.window.add(time) }

@@ -66,11 +66,8 @@ public struct ScanPipeline {
                     }
                     if let engine, let storeInput {
                         let at = engine.store.admit(record.time)
-                        engine.store.count(input: storeInput, at: at, match: key) {
-                            let cut = UnsafeBufferPointer(rebasing: record.text[0..<min(record.text.count, Example.maxBytes)])
-                            return SeriesStore.Sample(time: record.time, input: name, line: record.firstLine,
-                                                      text: String(decoding: cut, as: UTF8.self))
-                        }
+                        engine.store.count(input: storeInput, inputName: name, at: at, recordTime: record.time,
+                                           line: record.firstLine, text: record.text, match: key)
                     }
                     onRecord?(record, match, name)
                 }

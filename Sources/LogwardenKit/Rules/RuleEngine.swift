@@ -60,6 +60,11 @@ public final class RuleEngine {
         source = StoreSource(store: store)
         let rules = groups.flatMap(\.rules)
         for rule in rules { source.registerGroupWindows(rule.expr) }
+        // Only series that some rule selects need a window (for ranges and evidence); the
+        // others, such as the unmatched counter, only count.
+        let selected = rules.flatMap { $0.expr.selectors }
+        let source = self.source
+        store.needsWindow = { labels in selected.contains { source.matches($0, labels) } }
         if rules.contains(where: { $0.exprSource.contains("time") && Self.callsTime($0.expr) }) {
             settle = nil
         } else {
@@ -189,7 +194,7 @@ public final class RuleEngine {
                 first = min(first ?? span.first, span.first)
                 last = max(last ?? span.last, span.last)
             }
-            samples += s.samples.filter { ($0.time ?? t) > t - window && ($0.time ?? t) <= t }
+            samples += store.samples(id).filter { ($0.time ?? t) > t - window && ($0.time ?? t) <= t }
         }
         samples.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
         let kept = samples.suffix(SeriesStore.samplesKept).map { s -> SeriesStore.Sample in

@@ -105,7 +105,7 @@ final class StoreSource: SeriesSource {
         return samples.filter { matches(selector, $0.labels) }
     }
 
-    private func matches(_ selector: VectorSelector, _ labels: Labels) -> Bool {
+    func matches(_ selector: VectorSelector, _ labels: Labels) -> Bool {
         if let name = selector.name, labels.name != name { return false }
         for m in selector.matchers {
             let value = labels[m.name] ?? ""
