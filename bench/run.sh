@@ -29,6 +29,19 @@ for i in "${!names[@]}"; do
 done
 hyperfine --runs "$RUNS" --warmup 1 --export-json "$W/hyperfine.json" --style basic "${args[@]}" >&2
 
+# Instruction counts (callgrind) of the three logwarden runs on the first 200k lines: unlike
+# times they do not depend on what else the machine is doing.
+CG="$W/callgrind.txt"; : > "$CG"
+if command -v valgrind >/dev/null; then
+  head -n 200000 "$DATA" > "$W/mix-200k.log"
+  strip -o "$W/logwarden-stripped" "$LW"   # valgrind here cannot read Swift's debug info
+  for i in 0 1 2; do
+    args=${cmds[$i]#"$LW scan "}; args=${args%" $DATA"}
+    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$W/logwarden-stripped" scan $args "$W/mix-200k.log" 2>&1 >/dev/null | sed -n 's/.*Collected : //p')
+    echo "${names[$i]} $n" >> "$CG"
+  done
+fi
+
 python3 - "$W" "$N" "$BYTES" "${names[@]}" <<'PY' > BENCHMARKS.md
 import json, platform, subprocess, sys
 w, n, size, names = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
@@ -60,6 +73,15 @@ print("\n## Cost of alert rules\n")
 print(f"Replaying the {n:,} records (2h46m of event time, {836} group evaluations) costs, over classification only:")
 print(f"- the default pack's 11 rules: +{(lw/only-1)*100:.0f}%")
 print(f"- 20 rules (`bench/alerts-20.yaml`): +{(r20/only-1)*100:.0f}%")
+cg = dict(l.split() for l in open(f"{w}/callgrind.txt") if len(l.split()) == 2)
+if cg:
+    base = int(cg["logwarden-patterns-only"])
+    print("\nInstruction counts (callgrind, first 200k lines; repeatable on a busy machine):\n")
+    print("| run | instructions | over classification only |")
+    print("|---|---|---|")
+    for name in ["logwarden-patterns-only", "logwarden-scan", "logwarden-20-rules"]:
+        v = int(cg[name])
+        print(f"| {name} | {v/1e9:.2f} G | +{(v/base-1)*100:.0f}% |")
 print("\nThe goal is under 15%. What limits it (perf, `make bench` data): half of the extra time is per")
 print("record (every record bumps its input's window and the unmatched or matched series, and a match")
 print("keeps its text as evidence), half is evaluation: the bench mix captures ~1,000 distinct sshd")

@@ -58,6 +58,8 @@ public final class SeriesStore {
     }
     private var inputNames: [String] = []
     private var inputIndex: [String: Int] = [:]
+    /// Input number of each input's records_total series.
+    private var inputOfSeries: [Int: Int] = [:]
 
     public static let samplesKept = 3
 
@@ -122,6 +124,7 @@ public final class SeriesStore {
         if let id = inputs[name] { return id }
         let id = id(for: Labels([(Labels.metricName, "logwarden_records_total"), ("input", name)]), evidence: false)
         inputs[name] = id
+        inputOfSeries[id] = inputIndex[name]
         return id
     }
 
@@ -161,14 +164,14 @@ public final class SeriesStore {
 
     /// Counts one record (already admitted at `time`) in the input's series and in its match
     /// series, or in the unmatched counter. `recordTime` is the record's own time, for evidence.
-    public func count(input: Int, inputName: String, at time: EpochMillis?, recordTime: EpochMillis?, line: Int,
+    public func count(input: Int, at time: EpochMillis?, recordTime: EpochMillis?, line: Int,
                       text: UnsafeBufferPointer<UInt8>, match: SeriesKey?) {
         bump(input, time)
         guard let match else {
             bump(unmatchedID, time)
             return
         }
-        let inputNumber = inputIndex[inputName] ?? 0
+        let inputNumber = inputOfSeries[input] ?? 0
         for id in matchSeries(match) {
             bump(id, time)
             series[id].keep(time: recordTime, input: inputNumber, line: line, text: text)

@@ -17,9 +17,18 @@ public struct Window: Sendable {
     /// The index of the newest bucket written; older ones are `head − capacity + 1 ... head`.
     private var head: Int64 = Int64.min
 
+    /// `capacity − 1`: the capacity is a power of two, so a slot is a mask, not a division.
+    private let mask: Int64
+    /// The newest bucket covers (headLow, headHigh]: most records land there, with no division.
+    private var headLow: Int64 = .max
+    private var headHigh: Int64 = .min
+
     public init(width: Int64, capacity: Int) {
         self.width = max(1, width)
-        self.capacity = max(1, capacity)
+        var c = 1
+        while c < max(1, capacity) { c <<= 1 }
+        self.capacity = c
+        mask = Int64(c - 1)
         counts = Array(repeating: 0, count: self.capacity)
         cumulative = Array(repeating: 0, count: self.capacity)
         first = Array(repeating: 0, count: self.capacity)
@@ -34,7 +43,7 @@ public struct Window: Sendable {
     }
 
     @inline(__always)
-    private func slot(_ k: Int64) -> Int { Int(((k % Int64(capacity)) + Int64(capacity)) % Int64(capacity)) }
+    private func slot(_ k: Int64) -> Int { Int(k & mask) }
 
     /// Moves the head forward to bucket `k`, clearing the buckets it passes.
     private mutating func advance(to k: Int64) {
@@ -54,12 +63,30 @@ public struct Window: Sendable {
                 j += 1
             }
         }
-        if head == Int64.min || k > head { head = k }
+        if head == Int64.min || k > head {
+            head = k
+            headHigh = k * width
+            headLow = headHigh - width
+        }
     }
 
     /// Counts one record at time `t`. A record older than the ring is counted in `into`
     /// (the bucket of the current head), as the caller decided for late records.
     public mutating func add(_ t: EpochMillis, count: Int32 = 1) {
+        if t > headLow && t <= headHigh {
+            let s = Int(head & mask)
+            if counts[s] == 0 {
+                first[s] = t
+                last[s] = t
+            } else {
+                if t < first[s] { first[s] = t }
+                if t > last[s] { last[s] = t }
+            }
+            counts[s] &+= count
+            cumulative[s] += Int64(count)
+            total += Int64(count)
+            return
+        }
         let k = bucket(t)
         if head == Int64.min || k > head { advance(to: k) }
         guard head - k < Int64(capacity) else { return }

@@ -66,7 +66,7 @@ public struct ScanPipeline {
                     }
                     if let engine, let storeInput {
                         let at = engine.store.admit(record.time)
-                        engine.store.count(input: storeInput, inputName: name, at: at, recordTime: record.time,
+                        engine.store.count(input: storeInput, at: at, recordTime: record.time,
                                            line: record.firstLine, text: record.text, match: key)
                     }
                     onRecord?(record, match, name)
