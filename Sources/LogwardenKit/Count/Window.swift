@@ -70,24 +70,12 @@ public struct Window: Sendable {
         }
     }
 
-    /// Counts one record at time `t`. A record older than the ring is counted in `into`
-    /// (the bucket of the current head), as the caller decided for late records.
+    /// Counts one record at time `t`: in its own bucket, which may be a recent one (a late
+    /// record within the ring); a record older than the ring is not counted here (the store
+    /// counts records later than the allowed lateness at the newest time instead).
     public mutating func add(_ t: EpochMillis, count: Int32 = 1) {
-        if t > headLow && t <= headHigh {
-            let s = Int(head & mask)
-            if counts[s] == 0 {
-                first[s] = t
-                last[s] = t
-            } else {
-                if t < first[s] { first[s] = t }
-                if t > last[s] { last[s] = t }
-            }
-            counts[s] &+= count
-            cumulative[s] += Int64(count)
-            total += Int64(count)
-            return
-        }
-        let k = bucket(t)
+        // Most records land in the newest bucket: no division.
+        let k = t > headLow && t <= headHigh ? head : bucket(t)
         if head == Int64.min || k > head { advance(to: k) }
         guard head - k < Int64(capacity) else { return }
         let s = slot(k)
@@ -100,7 +88,7 @@ public struct Window: Sendable {
         }
         counts[s] &+= count
         total += Int64(count)
-        // A late record also raises the cumulative counts of the buckets after its own.
+        // The cumulative counts of its bucket and (for a late record) of those after it.
         var j = k
         while j <= head {
             cumulative[slot(j)] += Int64(count)
