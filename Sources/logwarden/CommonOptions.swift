@@ -6,7 +6,7 @@ import Glibc
 
 /// Options shared by the commands that read logs.
 struct ReadingOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Pattern file or directory (repeatable). Default: ./rules if it exists, else the built-in pack.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Pattern or alert rule file, or a directory of them (repeatable). Default: ./rules if it exists, else the built-in pattern pack.", valueName: "path"))
     var rules: [String] = []
 
     @Option(name: .long, help: "A record holds at most this many lines.")
