@@ -91,7 +91,7 @@ struct Scan: ParsableCommand {
 
         let errors = expanded.errors + result.errors
         var status: Int32 = errors.isEmpty ? 0 : 2
-        if status == 0, let failOn, fired.contains(where: { (Severity(rawValue: $0.severity ?? "") ?? .info).rank >= failOn.rank }) {
+        if status == 0, let failOn, failOn.isMet(by: fired) {
             status = 1
         }
         if let textfile {
@@ -102,12 +102,7 @@ struct Scan: ParsableCommand {
             }
         }
         if let junit {
-            let outcomes = groups.flatMap { g in
-                g.rules.filter { $0.kind == .alert }.map { r in
-                    CIReports.RuleOutcome(group: g.name, rule: r.name, fired: fired.filter { $0.rule == r.name && $0.group == g.name })
-                }
-            }
-            do throws(OutputError) { try AtomicFile.write(CIReports.junit(outcomes), to: junit) } catch {
+            do throws(OutputError) { try AtomicFile.write(CIReports.junit(groups: groups, fired: fired), to: junit) } catch {
                 Console.error("logwarden: --report junit \(error.description)")
                 status = 2
             }
@@ -117,32 +112,10 @@ struct Scan: ParsableCommand {
         let summary = ScanSummary(counts: result.counts, exitStatus: status)
         switch output {
         case .text:
-            Console.out(summary.table() + Self.alertsLine(fired, failOn: failOn, status: status))
+            Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status))
         case .json:
-            Console.out(summary.json(alerts: fired.map(\.summaryJSON)).rendered + "\n")
+            Console.out(summary.json(fired: fired).rendered + "\n")
         }
         if status != 0 { throw ExitCode(status) }
-    }
-
-    static func alertsLine(_ fired: [AlertTransition], failOn: Severity?, status: Int32) -> String {
-        guard !fired.isEmpty else { return "" }
-        var bySeverity: [String: Int] = [:]
-        for t in fired { bySeverity[t.severity ?? "none", default: 0] += 1 }
-        let parts = Severity.allCases.compactMap { s in bySeverity[s.rawValue].map { "\($0) \(s.rawValue)" } }
-            + (bySeverity["none"].map { ["\($0) without severity"] } ?? [])
-        var line = "\(fired.count) alert\(fired.count == 1 ? "" : "s") fired: \(parts.joined(separator: ", "))."
-        if let failOn, status == 1 { line += " Exit 1: at or above --fail-on \(failOn.rawValue)." }
-        return line + "\n"
-    }
-}
-
-extension AlertTransition {
-    /// A fired alert in the summary object.
-    var summaryJSON: JSON {
-        .object([
-            ("alertname", .string(rule)), ("labels", .labels(alert.labels.pairs)),
-            ("annotations", .object(alert.annotations.map { ($0.name, .string($0.value)) })),
-            ("firedAt", .time(evalTime)), ("activeAt", .time(alert.activeAt)), ("value", .double(alert.value)),
-        ])
     }
 }

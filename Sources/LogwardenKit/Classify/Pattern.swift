@@ -34,6 +34,18 @@ public final class Pattern: Sendable {
 
     public var name: String { definition.name }
 
+    /// The labels a match carries: the static labels and the captured values, by name.
+    /// (Prometheus reads an empty value as no label; exposition and series drop those.)
+    public func labels(captures: [String]) -> [(name: String, value: String)] {
+        (definition.labels + zip(captureLabels, captures).map { ($0.0.name, $0.1) }).sorted { $0.name < $1.name }
+    }
+
+    /// The labels of the match's `logwarden_matches_total` series.
+    public func counterLabels(captures: [String]) -> [(name: String, value: String)] {
+        [("pattern", definition.name), ("class", definition.errorClass), ("severity", definition.severity.rawValue)]
+            + labels(captures: captures)
+    }
+
     public init(definition: PatternDefinition, regex: CompiledRegex?, fieldRegexes: [(key: [UInt8], regex: CompiledRegex)],
                 captureLabels: [(group: Int, name: String)]) {
         self.definition = definition

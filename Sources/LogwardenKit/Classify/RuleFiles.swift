@@ -28,7 +28,7 @@ public struct RuleFiles: Sendable {
                                         "cannot read rules: \(InputError.reason(errno)); check the --rules path"))
                 continue
             }
-            let list = (st.st_mode & S_IFMT) == S_IFDIR ? yamlFiles(in: path) : [path]
+            let list = Directory.exists(path) ? yamlFiles(in: path) : [path]
             for file in list {
                 guard let text = readText(file) else {
                     diags.append(Diagnostic(SourceLocation(file: file, line: 1, column: 1),
@@ -74,21 +74,7 @@ public struct RuleFiles: Sendable {
     }
 
     static func yamlFiles(in directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        var out: [String] = []
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        for name in names.sorted() {
-            let path = base + "/" + name
-            if InputSpec.isDirectory(path) { out += yamlFiles(in: path) }
-            else if name.hasSuffix(".yml") || name.hasSuffix(".yaml") { out.append(path) }
-        }
-        return out
+        Directory.files(in: directory) { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
     }
 
     static func readText(_ path: String) -> String? {

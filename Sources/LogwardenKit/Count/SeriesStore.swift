@@ -132,12 +132,11 @@ public final class SeriesStore {
     public func matchSeries(_ key: SeriesKey) -> [Int] {
         if let ids = byMatch[key] { return ids }
         let pattern = patterns.patterns[key.pattern]
-        let def = pattern.definition
-        let captured = key.captures.isEmpty ? [] : zip(pattern.captureLabels, key.captures).map { ($0.0.name, $0.1) }
-        var ids = [id(for: Labels([(Labels.metricName, "logwarden_matches_total"), ("pattern", def.name), ("class", def.errorClass),
-                                   ("severity", def.severity.rawValue)] + def.labels.map { ($0.name, $0.value) } + captured), evidence: true)]
-        if let metric = def.metric {
-            ids.append(id(for: Labels([(Labels.metricName, metric)] + def.labels.map { ($0.name, $0.value) } + captured), evidence: true))
+        var ids = [id(for: Labels([(Labels.metricName, "logwarden_matches_total")]
+                                  + pattern.counterLabels(captures: key.captures).map { ($0.name, $0.value) }), evidence: true)]
+        if let metric = pattern.definition.metric {
+            ids.append(id(for: Labels([(Labels.metricName, metric)] + pattern.labels(captures: key.captures).map { ($0.name, $0.value) }),
+                          evidence: true))
         }
         byMatch[key] = ids
         return ids

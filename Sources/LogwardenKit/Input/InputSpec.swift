@@ -35,9 +35,9 @@ public enum InputSpec: Sendable, Hashable, CustomStringConvertible {
                 let matches = glob(arg)
                 if matches.isEmpty { errors.append(.noMatch(pattern: arg)) }
                 for path in matches {
-                    if isDirectory(path) { logFiles(in: path).forEach { add(.file($0)) } } else { add(.file(path)) }
+                    if Directory.exists(path) { logFiles(in: path).forEach { add(.file($0)) } } else { add(.file(path)) }
                 }
-            } else if isDirectory(arg) {
+            } else if Directory.exists(arg) {
                 logFiles(in: arg).forEach { add(.file($0)) }
             } else {
                 add(.file(arg))
@@ -59,34 +59,11 @@ public enum InputSpec: Sendable, Hashable, CustomStringConvertible {
         return out.sorted()
     }
 
-    static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
     static func isLogName(_ name: String) -> Bool {
         if name.hasPrefix(".") { return false }
         for suffix in [".log", ".gz", ".json", ".jsonl", ".txt"] where name.hasSuffix(suffix) { return true }
         return name.contains(".log.")
     }
 
-    static func logFiles(in directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." || name.hasPrefix(".") { continue }
-            names.append(name)
-        }
-        var out: [String] = []
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        for name in names.sorted() {
-            let path = base + "/" + name
-            if isDirectory(path) { out += logFiles(in: path) } else if isLogName(name) { out.append(path) }
-        }
-        return out
-    }
+    static func logFiles(in directory: String) -> [String] { Directory.files(in: directory, where: isLogName) }
 }

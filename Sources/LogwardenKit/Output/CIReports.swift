@@ -13,6 +13,15 @@ public enum CIReports {
         }
     }
 
+    /// One outcome per alerting rule of `groups`, with the alerts of it that fired.
+    public static func junit(groups: [RuleGroupDefinition], fired: [AlertTransition]) -> String {
+        junit(groups.flatMap { g in
+            g.rules.filter { $0.kind == .alert }.map { r in
+                RuleOutcome(group: g.name, rule: r.name, fired: fired.filter { $0.rule == r.name && $0.group == g.name })
+            }
+        })
+    }
+
     public static func junit(_ outcomes: [RuleOutcome], name: String = "logwarden") -> String {
         let failures = outcomes.filter { !$0.fired.isEmpty }.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

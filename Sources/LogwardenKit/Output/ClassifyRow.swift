@@ -17,7 +17,7 @@ public struct ClassifyRow {
         if let match {
             let p = patterns.patterns[match.pattern]
             pattern = p.definition
-            labels = (p.definition.labels + zip(p.captureLabels, match.captures).map { ($0.0.name, $0.1) }).sorted { $0.name < $1.name }
+            labels = p.labels(captures: match.captures)
         } else {
             pattern = nil
             labels = []

@@ -11,35 +11,29 @@ public enum ScanMetrics {
 
         var matches = MetricFamily(name: "logwarden_matches_total",
                                    help: "Records classified by each pattern, with its class, severity and labels.", kind: .counter)
-        var own: [String: MetricFamily] = [:]
-        // Prometheus reads an empty label value as no label: such series merge with the one
-        // without it, so values are summed per identity before they are written.
-        var values: [[String]: (labels: [(String, String)], value: Int, metric: String?, ownLabels: [(String, String)])] = [:]
-        var order: [[String]] = []
+        // `Labels` drops empty values, as Prometheus reads them: series that differ only by an
+        // empty capture are one series, and their counts add up.
+        var values: [Labels: (value: Int, metric: String?, own: Labels)] = [:]
+        var order: [Labels] = []
         func add(_ index: Int, _ captures: [String], _ value: Int) {
-            let def = patterns[index].definition
-            let captured = captures.isEmpty ? [] : zip(patterns[index].captureLabels, captures).map { ($0.0.name, $0.1) }
-            let nonEmpty = captured.filter { !$0.1.isEmpty }
-            let labels = [("pattern", def.name), ("class", def.errorClass), ("severity", def.severity.rawValue)] + def.labels + nonEmpty
-            let identity = labels.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] }
+            let pattern = patterns[index]
+            let identity = Labels(pattern.counterLabels(captures: captures).map { ($0.name, $0.value) })
             if values[identity] == nil { order.append(identity) }
-            values[identity, default: (labels, 0, def.metric, def.labels + nonEmpty)].value += value
+            let own = Labels(pattern.labels(captures: captures).map { ($0.name, $0.value) })
+            values[identity, default: (0, pattern.definition.metric, own)].value += value
         }
         for (key, stats) in counts.series { add(key.pattern, key.captures, stats.count) }
         // Every pattern exists at 0 from start-up, so the first error is not missed by increase().
         for index in patterns.indices { add(index, [], 0) }
-        var ownValues: [String: [[String]: (labels: [(String, String)], value: Int)]] = [:]
+        var own: [String: [Labels: Int]] = [:]
         for identity in order {
             let v = values[identity]!
-            matches.samples.append(.init(labels: v.labels, value: Double(v.value)))
-            if let metric = v.metric {
-                let ownIdentity = v.ownLabels.sorted { $0.0 < $1.0 }.flatMap { [$0.0, $0.1] }
-                ownValues[metric, default: [:]][ownIdentity, default: (v.ownLabels, 0)].value += v.value
-            }
+            matches.samples.append(.init(labels: identity.pairs, value: Double(v.value)))
+            if let metric = v.metric { own[metric, default: [:]][v.own, default: 0] += v.value }
         }
-        for (metric, series) in ownValues {
-            own[metric] = MetricFamily(name: metric, help: "Records matched by pattern(s) declaring this metric.", kind: .counter,
-                                       samples: series.values.map { .init(labels: $0.labels, value: Double($0.value)) })
+        let ownFamilies = own.keys.sorted().map { metric in
+            MetricFamily(name: metric, help: "Records matched by pattern(s) declaring this metric.", kind: .counter,
+                         samples: own[metric]!.map { .init(labels: $0.key.pairs, value: Double($0.value)) })
         }
 
         let unmatched = MetricFamily(name: "logwarden_unmatched_records_total", help: "Records that no pattern classified.",
@@ -57,6 +51,6 @@ public enum ScanMetrics {
                                   "Capture values over the pattern's max_series, counted under the value __other__.", counts.overflow)
         let build = MetricFamily(name: "logwarden_build_info", help: "logwarden's version; always 1.", kind: .gauge,
                                  samples: [.init(labels: [("version", version)], value: 1)])
-        return [records, matches, unmatched, truncated, errors, overflow] + own.keys.sorted().map { own[$0]! } + [build]
+        return [records, matches, unmatched, truncated, errors, overflow] + ownFamilies + [build]
     }
 }

@@ -21,9 +21,7 @@ public struct ScanSummary {
     }
 
     public func labels(_ key: SeriesKey) -> [(name: String, value: String)] {
-        let pattern = counts.patterns.patterns[key.pattern]
-        let captured = key.captures.isEmpty ? [] : zip(pattern.captureLabels, key.captures).map { ($0.0.name, $0.1) }
-        return (pattern.definition.labels + captured).sorted { $0.name < $1.name }
+        counts.patterns.patterns[key.pattern].labels(captures: key.captures)
     }
 
     // MARK: text
@@ -85,7 +83,21 @@ public struct ScanSummary {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// "5 alerts fired: 2 critical, 3 warning." after the table, and why the run exits 1.
+    public static func alertsLine(_ fired: [AlertTransition], failOn: Severity?, status: Int32) -> String {
+        guard !fired.isEmpty else { return "" }
+        var bySeverity: [String: Int] = [:]
+        for t in fired { bySeverity[t.severity ?? "none", default: 0] += 1 }
+        let parts = Severity.allCases.compactMap { s in bySeverity[s.rawValue].map { "\($0) \(s.rawValue)" } }
+            + (bySeverity["none"].map { ["\($0) without severity"] } ?? [])
+        var line = "\(fired.count) alert\(fired.count == 1 ? "" : "s") fired: \(parts.joined(separator: ", "))."
+        if let failOn, status == 1 { line += " Exit 1: at or above --fail-on \(failOn.rawValue)." }
+        return line + "\n"
+    }
+
     // MARK: JSON
+
+    public func json(fired: [AlertTransition]) -> JSON { json(alerts: fired.map(\.summaryJSON)) }
 
     public func json(alerts: [JSON] = []) -> JSON {
         let patterns = counts.patterns.patterns
@@ -112,5 +124,23 @@ public struct ScanSummary {
             ("alerts", .array(alerts)),
             ("exitStatus", .int(Int(exitStatus))),
         ])
+    }
+}
+
+extension AlertTransition {
+    /// A fired alert in the summary object.
+    var summaryJSON: JSON {
+        .object([
+            ("alertname", .string(rule)), ("labels", .labels(alert.labels.pairs)),
+            ("annotations", .object(alert.annotations.map { ($0.name, .string($0.value)) })),
+            ("firedAt", .time(evalTime)), ("activeAt", .time(alert.activeAt)), ("value", .double(alert.value)),
+        ])
+    }
+}
+
+extension Severity {
+    /// `--fail-on`: an alert at or above this severity fired (an alert without one counts as info).
+    public func isMet(by fired: [AlertTransition]) -> Bool {
+        fired.contains { (Severity(rawValue: $0.severity ?? "") ?? .info).rank >= rank }
     }
 }

@@ -71,6 +71,31 @@ extension SeriesSource {
     public func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? { nil }
 }
 
+/// sum, count, min and max of one aggregation group, from which each operator's result follows.
+struct GroupAccumulator {
+    var sum = 0.0
+    var count = 0.0
+    var min = Double.nan
+    var max = Double.nan
+
+    mutating func add(_ v: Double) {
+        sum += v
+        count += 1
+        if min.isNaN || v < min { min = v }
+        if max.isNaN || v > max { max = v }
+    }
+
+    func value(_ op: String) -> Double {
+        switch op {
+        case "sum": return sum
+        case "min": return min
+        case "max": return max
+        case "avg": return sum / count
+        default: return count
+        }
+    }
+}
+
 /// The grouping of an aggregation as one string: a cache key.
 func groupingSpec(_ grouping: Set<String>, without: Bool) -> String {
     (without ? "-" : "+") + grouping.sorted().joined(separator: ",")
@@ -194,7 +219,7 @@ public struct Evaluator {
         let divisor = fn == "rate" ? Double(range) / 1000 : 1
         var slotOfGroup: [Int: Int] = [:]
         var keys: [Labels] = []
-        var sums: [Double] = [], counts: [Double] = [], mins: [Double] = [], maxs: [Double] = []
+        var groups: [GroupAccumulator] = []
         for c in source.counters(matching: sel) {
             let group = table.group(c.id) { without ? c.labels.removing(dropped) : c.labels.keeping(grouping) }
             let g: Int
@@ -202,25 +227,11 @@ public struct Evaluator {
                 g = keys.count
                 slotOfGroup[group] = g
                 keys.append(table.keys[group])
-                sums.append(0); counts.append(0); mins.append(.nan); maxs.append(.nan)
+                groups.append(GroupAccumulator())
             }
-            let value = source.windowSum(c.id, at: time, range: range) / divisor
-            sums[g] += value
-            counts[g] += 1
-            if mins[g].isNaN || value < mins[g] { mins[g] = value }
-            if maxs[g].isNaN || value > maxs[g] { maxs[g] = value }
+            groups[g].add(source.windowSum(c.id, at: time, range: range) / divisor)
         }
-        return keys.indices.map { g in
-            let v: Double
-            switch op {
-            case "sum": v = sums[g]
-            case "min": v = mins[g]
-            case "max": v = maxs[g]
-            case "avg": v = sums[g] / counts[g]
-            default: v = counts[g]
-            }
-            return VectorSample(labels: keys[g], value: v)
-        }
+        return keys.indices.map { VectorSample(labels: keys[$0], value: groups[$0].value(op)) }
     }
 
     private func aggregate(_ op: String, _ k: Double, _ v: [VectorSample], _ grouping: Set<String>, _ without: Bool) -> [VectorSample] {
@@ -231,7 +242,7 @@ public struct Evaluator {
         var slotOfGroup: [Int: Int] = [:]
         var slotOfKey: [Labels: Int] = [:]
         var keys: [Labels] = []
-        var sums: [Double] = [], counts: [Double] = [], mins: [Double] = [], maxs: [Double] = []
+        var groups: [GroupAccumulator] = []
         var members: [[VectorSample]] = []
         let ranked = op == "topk" || op == "bottomk"
         for s in v {
@@ -253,25 +264,18 @@ public struct Evaluator {
                     keys.append(key)
                 }
             }
-            if g == sums.count {
-                sums.append(0); counts.append(0); mins.append(.nan); maxs.append(.nan)
+            if g == groups.count {
+                groups.append(GroupAccumulator())
                 if ranked { members.append([]) }
             }
-            sums[g] += s.value
-            counts[g] += 1
-            if mins[g].isNaN || s.value < mins[g] { mins[g] = s.value }
-            if maxs[g].isNaN || s.value > maxs[g] { maxs[g] = s.value }
+            groups[g].add(s.value)
             if ranked { members[g].append(s) }
         }
         var out: [VectorSample] = []
         out.reserveCapacity(keys.count)
         for (g, key) in keys.enumerated() {
             switch op {
-            case "sum": out.append(VectorSample(labels: key, value: sums[g]))
-            case "min": out.append(VectorSample(labels: key, value: mins[g]))
-            case "max": out.append(VectorSample(labels: key, value: maxs[g]))
-            case "avg": out.append(VectorSample(labels: key, value: sums[g] / counts[g]))
-            case "count": out.append(VectorSample(labels: key, value: counts[g]))
+            case "sum", "min", "max", "avg", "count": out.append(VectorSample(labels: key, value: groups[g].value(op)))
             case "topk", "bottomk":
                 let n = Int(k)
                 guard n >= 1 else { continue }
