@@ -11,15 +11,18 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // System libraries, each with a tiny C shim for the macros Swift cannot import.
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLinux"),
         // The pipeline: Input -> Records -> Classify -> Count -> Output, one folder per stage.
         .target(
             name: "LogwardenKit",
-            dependencies: ["CPCRE2", "CZlib", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CPCRE2", "CZlib", "CLinux", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Logging", package: "swift-log")],
             // The per-record path updates class properties; their dynamic exclusivity checks
             // cost a few hundred instructions a record. Debug builds (and so every test) keep
             // the checks; release builds rely on them having passed.
@@ -27,7 +30,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "logwarden",
-            dependencies: ["LogwardenKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LogwardenKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "LogwardenKitTests", dependencies: ["LogwardenKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["logwarden"], exclude: ["Expected"]),

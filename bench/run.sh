@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: release build, the 1M-line bench mix, and logwarden timed side by side with
-# peers in the same run (hyperfine, medians), peak RSS from /usr/bin/time. Writes BENCHMARKS.md.
+# peers in the same run (hyperfine, medians), peak RSS from /usr/bin/time. Writes BENCHMARKS.md,
+# then appends bench/live.py's section on live mode (watch: alert latency, sustained throughput).
 # env: N (lines, 1000000), RUNS (5), WORK (/tmp/logwarden-bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,4 +101,8 @@ print("steps are a per-record path without reference counting and fewer per-eval
 print("\nIssue 2's floor is 500k lines/s for `logwarden scan` with the default pack; the performance")
 print("issue (7) raises it to 2M and adds the other peers (`../shared/bench/run_peers.sh`).")
 PY
+
+# Live mode: watch's alert latency (file and stdin) and sustained throughput on the same mix.
+python3 bench/live.py --bin "$LW" --mix "$DATA" > "$W/live.md"
+{ echo; cat "$W/live.md"; } >> BENCHMARKS.md
 cat BENCHMARKS.md

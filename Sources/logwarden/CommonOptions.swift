@@ -37,14 +37,16 @@ struct ReadingOptions: ParsableArguments {
 
     /// The files of `--rules`, else ./rules, else the built-in pack; exit 2 if unreadable.
     func loadRuleFiles() throws -> RuleFiles {
-        do {
-            if !rules.isEmpty { return try RuleFiles.load(rules) }
-            if access("rules", F_OK) == 0 { return try RuleFiles.load(["rules"]) }
-            return RuleFiles.builtin()
-        } catch {
+        do { return try ruleFiles() } catch {
             Console.error(error.description)
             throw ExitCode(2)
         }
+    }
+
+    func ruleFiles() throws(Diagnostics) -> RuleFiles {
+        if !rules.isEmpty { return try RuleFiles.load(rules) }
+        if access("rules", F_OK) == 0 { return try RuleFiles.load(["rules"]) }
+        return RuleFiles.builtin()
     }
 
     /// The pattern set, or exit 2 with every problem printed as FILE:LINE:COL.

@@ -11,6 +11,6 @@ struct Logwarden: ParsableCommand {
             configuration error, or an unreadable input.
             """,
         version: ScanMetrics.version,
-        subcommands: [Scan.self, Classify.self, Check.self, Test.self]
+        subcommands: [Scan.self, Watch.self, Classify.self, Check.self, Test.self]
     )
 }

@@ -16,10 +16,7 @@ enum RuleLoading {
 
     static func engine(_ groups: [RuleGroupDefinition], patterns: PatternSet, lateness: Int64,
                        redactor: Redactor = .default) -> RuleEngine? {
-        guard !groups.isEmpty else { return nil }
-        let (width, largest) = RuleEngine.bucketWidth(groups)
-        let store = SeriesStore(patterns: patterns, bucketWidth: width, largestRange: largest, allowedLateness: lateness)
-        return RuleEngine(groups: groups, store: store, redactor: redactor)
+        RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor)
     }
 
     /// The default secret rules plus `--redact` regexes, or a usage error naming the bad one.

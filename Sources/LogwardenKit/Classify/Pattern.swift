@@ -21,6 +21,14 @@ public struct PatternDefinition: Sendable {
     public var matchQuote: Character?
 
     public static let defaultMaxSeries = 1000
+
+    /// What decides a record's match and its series: a pattern with the same identity after
+    /// a reload keeps its counts.
+    public var identity: String {
+        [name, errorClass, match ?? "", fields.map { "\($0.name)=\($0.regex)" }.joined(separator: "\u{1}"),
+         severity.rawValue, "\(priority)", labels.map { "\($0.name)=\($0.value)" }.joined(separator: "\u{1}"),
+         metric ?? "", "\(maxSeries)"].joined(separator: "\u{0}")
+    }
 }
 
 /// A compiled pattern, ready to match. Immutable and shared by every worker thread; a

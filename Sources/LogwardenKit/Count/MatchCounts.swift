@@ -61,4 +61,35 @@ public struct MatchCounts: Sendable {
         series[key, default: SeriesStats()].add(time: time, example: example)
         return key
     }
+
+    /// Takes over the counts of a run under other patterns (a reload): counters never go
+    /// back. A pattern keeps its counts when its name and definition are unchanged; a
+    /// changed one starts at 0.
+    public mutating func carry(_ old: MatchCounts) {
+        inputs = old.inputs
+        unmatched = old.unmatched
+        truncatedRecords = old.truncatedRecords
+        firstTime = old.firstTime
+        lastTime = old.lastTime
+        var map: [Int: Int] = [:]
+        let byName = Dictionary(patterns.patterns.indices.map { (patterns.patterns[$0].name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (i, p) in old.patterns.patterns.enumerated() {
+            guard let j = byName[p.name], patterns.patterns[j].definition.identity == p.definition.identity else { continue }
+            map[i] = j
+            perPattern[j] = old.perPattern[i]
+            distinct[j] = old.distinct[i]
+            overflow[j] = old.overflow[i]
+            matchErrors[j] = old.matchErrors[i]
+        }
+        for (key, stats) in old.series {
+            guard let j = map[key.pattern] else { continue }
+            series[SeriesKey(pattern: j, captures: key.captures)] = stats
+        }
+    }
+
+    /// Finds or starts the input called `name`.
+    public mutating func input(named name: String) -> Int {
+        if let i = inputs.lastIndex(where: { $0.name == name }) { return i }
+        return beginInput(name)
+    }
 }

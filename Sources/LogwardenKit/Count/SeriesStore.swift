@@ -190,4 +190,34 @@ public final class SeriesStore {
 
     /// Cells held by all windows: series × buckets (reported as a metric).
     public var windowCells: Int { series.count * bucketCount }
+
+    /// Takes over another store's series (a reload): totals, windows and evidence of series
+    /// with the same labels, so unchanged rules see the same windows as before.
+    public func adopt(_ old: SeriesStore) {
+        watermark = old.watermark
+        lateRecords = old.lateRecords
+        let inputMap = old.inputNames.map { name -> Int in
+            _ = inputSeries(name)
+            return inputIndex[name]!
+        }
+        for o in old.series {
+            let id = id(for: o.labels, evidence: o.evidence)
+            let target = series[id]
+            target.total = o.total
+            if target.windowed {
+                for b in o.window.buckets() {
+                    target.window.add(b.first, count: 1)
+                    if b.count > 1 { target.window.add(b.last, count: b.count - 1) }
+                    if id < links.count {
+                        for group in links[id] {
+                            group.window.add(b.first, count: 1)
+                            if b.count > 1 { group.window.add(b.last, count: b.count - 1) }
+                        }
+                    }
+                }
+            }
+            target.ring = o.ring.map { ($0.time, inputMap[$0.input], $0.line, $0.bytes) }
+            target.next = o.next
+        }
+    }
 }

@@ -133,4 +133,18 @@ public struct Window: Sendable {
         guard let lo, let hi else { return nil }
         return (lo, hi)
     }
+
+    /// Every non-empty bucket still in the ring, oldest first: (first time, last time, count).
+    /// Replaying them with `add` rebuilds the window exactly (a reload keeps its history).
+    public func buckets() -> [(first: EpochMillis, last: EpochMillis, count: Int32)] {
+        guard head != Int64.min else { return [] }
+        var out: [(first: EpochMillis, last: EpochMillis, count: Int32)] = []
+        var k = head - Int64(capacity) + 1
+        while k <= head {
+            let s = slot(k)
+            if counts[s] > 0 { out.append((first[s], last[s], counts[s])) }
+            k += 1
+        }
+        return out
+    }
 }

@@ -26,7 +26,7 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func reason(_ code: Int32) -> String {
+    public static func reason(_ code: Int32) -> String {
         guard let s = strerror(code) else { return "errno \(code)" }
         return String(cString: s)
     }

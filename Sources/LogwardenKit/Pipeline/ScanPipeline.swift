@@ -39,8 +39,7 @@ public struct ScanPipeline {
     public func run(_ inputs: [InputSpec], evaluateThrough: EpochMillis? = nil,
                     onRecord: ((Record, Classification?, String) -> Void)? = nil,
                     onTransition: ((AlertTransition) -> Void)? = nil) -> ScanResult {
-        let classifier = Classifier(patterns)
-        var counts = MatchCounts(patterns: patterns)
+        var tally = Tally(patterns: patterns, engine: engine)
         var errors: [InputError] = []
         let emit: (AlertTransition) -> Void = { onTransition?($0) }
         for spec in engine == nil ? inputs : oldestFirst(inputs) {
@@ -49,41 +48,27 @@ public struct ScanPipeline {
                 errors.append(error)
                 continue
             }
-            let inputIndex = counts.beginInput(opened.name)
-            let storeInput = engine?.store.inputSeries(opened.name)
-            let name = opened.name
+            let input = tally.begin(opened.name)
             var source = opened.source
             let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
             do {
                 let stats = try RecordReader.read(&source, framing: options.framing, timestamps: timestamps) { record in
-                    let match = classifier.classify(record)
-                    if let engine, let time = record.time {
-                        engine.start(at: time)
-                        engine.advance(before: time, emit)
-                    }
-                    let key = counts.add(input: inputIndex, time: record.time, match: match) {
-                        Example(input: name, line: record.firstLine, bytes: record.text, deciding: match?.decidingLine)
-                    }
-                    if let engine, let storeInput {
-                        let at = engine.store.admit(record.time)
-                        engine.store.count(input: storeInput, at: at, recordTime: record.time,
-                                           line: record.firstLine, text: record.text, match: key)
-                    }
-                    onRecord?(record, match, name)
+                    let match = tally.count(record, in: input, at: record.time, eventTime: true, emit)
+                    onRecord?(record, match, input.name)
                 }
-                counts.truncatedRecords += stats.truncatedRecords
+                tally.counts.truncatedRecords += stats.truncatedRecords
             } catch {
                 errors.append(error)
             }
         }
         // The final evaluation: at the first instant at or after the last record (or the
         // latest time a rule test asks about).
-        if let engine, let end = [counts.lastTime, evaluateThrough].compactMap({ $0 }).max() {
-            engine.start(at: counts.firstTime ?? end)
+        if let engine, let end = [tally.counts.lastTime, evaluateThrough].compactMap({ $0 }).max() {
+            engine.start(at: tally.counts.firstTime ?? end)
             engine.finish(through: end, emit)
         }
-        counts.matchErrors = classifier.matchErrors
-        return ScanResult(counts: counts, errors: errors)
+        tally.counts.matchErrors = tally.classifier.matchErrors
+        return ScanResult(counts: tally.counts, errors: errors)
     }
 
     /// Inputs in the order of their first record's time (unknown last, then as given), so

@@ -13,7 +13,7 @@ public struct RecordFramer {
     public var timestamps: TimestampParser
 
     private var buffer: [UInt8] = []
-    private var hasPending = false
+    public private(set) var hasPending = false
     private var firstLine = 0
     private var lastLine = 0
     private var lineCount = 0

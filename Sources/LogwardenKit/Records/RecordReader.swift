@@ -12,8 +12,7 @@ public struct RecordReader {
     /// A read error ends the input after the records read so far were handed out.
     public static func read(_ source: inout some ByteSource, framing: FramingOptions, timestamps: TimestampParser,
                             _ body: (Record) -> Void) throws(InputError) -> Stats {
-        var splitter = LineSplitter(maxLineBytes: framing.maxBytes)
-        var framer = RecordFramer(options: framing, timestamps: timestamps)
+        var stream = RecordStream(framing: framing, timestamps: timestamps)
         var stats = Stats()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { chunk.deallocate() }
@@ -26,14 +25,11 @@ public struct RecordReader {
             }
             if n == 0 { break }
             stats.bytes += n
-            splitter.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n])) { line, number, cut in
-                framer.push(line: line, number: number, cut: cut, emit: body)
-            }
+            stream.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), body)
         }
-        splitter.finish { line, number, cut in framer.push(line: line, number: number, cut: cut, emit: body) }
-        framer.finish(emit: body)
-        stats.lines = splitter.lineNumber
-        stats.truncatedRecords = framer.truncatedRecords
+        stream.finish(body)
+        stats.lines = stream.lines
+        stats.truncatedRecords = stream.truncatedRecords
         if let failure { throw failure }
         return stats
     }

@@ -7,10 +7,21 @@ public final class RuleEngine {
         public let definition: RuleGroupDefinition
         public let alerts: [AlertRule?]
         public var next: EpochMillis?
+        /// The last evaluation: its instant, and how long it took (seconds of CPU wall time).
+        public private(set) var lastEvaluation: EpochMillis?
+        public private(set) var lastDuration = 0.0
+        /// Per rule, the error of its last evaluation, or nil when it succeeded.
+        public fileprivate(set) var lastErrors: [String?]
+
+        fileprivate func evaluated(at t: EpochMillis, seconds: Double) {
+            lastEvaluation = t
+            lastDuration = seconds
+        }
 
         init(_ definition: RuleGroupDefinition) {
             self.definition = definition
             alerts = definition.rules.map { $0.kind == .alert ? AlertRule($0, group: definition.name, groupLabels: definition.labels) : nil }
+            lastErrors = Array(repeating: nil, count: definition.rules.count)
         }
     }
 
@@ -71,6 +82,31 @@ public final class RuleEngine {
             let ranges = rules.flatMap { $0.expr.ranges }.max() ?? 0
             let holds = rules.map { max($0.forDuration, $0.keepFiringFor) }.max() ?? 0
             settle = ranges + holds + 2 * (groups.map(\.interval).max() ?? 0)
+        }
+    }
+
+    /// An engine over a new store sized for `groups` (nil when there are no rules).
+    public static func make(_ groups: [RuleGroupDefinition], patterns: PatternSet, lateness: Int64,
+                            redactor: Redactor = .default) -> RuleEngine? {
+        guard !groups.isEmpty else { return nil }
+        let (width, largest) = bucketWidth(groups)
+        let store = SeriesStore(patterns: patterns, bucketWidth: width, largestRange: largest, allowedLateness: lateness)
+        return RuleEngine(groups: groups, store: store, redactor: redactor)
+    }
+
+    /// Continues another engine's work after a reload: its series and windows, and the
+    /// pending and firing alerts of every rule that is unchanged (same group, name,
+    /// expression, `for` and labels). Changed rules start over.
+    public func takeOver(_ old: RuleEngine) {
+        store.adopt(old.store)
+        var previous: [String: AlertRule] = [:]
+        for group in old.groups {
+            for rule in group.alerts.compactMap({ $0 }) { previous[group.definition.name + "\u{0}" + rule.definition.fingerprint] = rule }
+        }
+        for group in groups {
+            for rule in group.alerts.compactMap({ $0 }) {
+                if let old = previous[group.definition.name + "\u{0}" + rule.definition.fingerprint] { rule.restore(old.activeAlerts) }
+            }
         }
     }
 
@@ -142,7 +178,10 @@ public final class RuleEngine {
     private func evaluate(_ group: Group, at t: EpochMillis, _ emit: (AlertTransition) -> Void) {
         group.next = t + group.definition.interval
         evaluations += 1
+        let started = SystemClock.monotonicSeconds()
+        defer { group.evaluated(at: t, seconds: SystemClock.monotonicSeconds() - started) }
         for (index, rule) in group.definition.rules.enumerated() {
+            group.lastErrors[index] = nil
             do {
                 if let alertRule = group.alerts[index] {
                     let transitions = try alertRule.eval(at: t, source: source, externalLabels: externalLabels,
@@ -152,6 +191,7 @@ public final class RuleEngine {
                     try record(rule, at: t)
                 }
             } catch {
+                group.lastErrors[index] = "\(error)"
                 failures[rule.name, default: 0] += 1
                 if failures[rule.name] == 1 {
                     problems.append("\(rule.location): rule '\(rule.name)' failed at \(t.rfc3339): \(error)")
@@ -230,12 +270,16 @@ public final class RuleEngine {
                 failed.samples.append(.init(labels: [("rule_group", group.definition.name), ("rule", rule.name)], value: Double(failures[rule.name] ?? 0)))
             }
         }
+        var duration = MetricFamily(name: "logwarden_rule_group_last_duration_seconds", help: "How long the last evaluation of each rule group took.", kind: .gauge)
+        for group in groups {
+            duration.samples.append(.init(labels: [("rule_group", group.definition.name)], value: group.lastDuration))
+        }
         let late = MetricFamily(name: "logwarden_late_records_total", help: "Records later than the allowed lateness, counted at the newest time.",
                                 kind: .counter, samples: [.init(labels: [], value: Double(store.lateRecords))])
         let cells = MetricFamily(name: "logwarden_window_buckets", help: "Time buckets held for exact windows (series × buckets).",
                                  kind: .gauge, samples: [.init(labels: [], value: Double(store.windowCells))])
         let width = MetricFamily(name: "logwarden_window_bucket_seconds", help: "Width of one window bucket.", kind: .gauge,
                                  samples: [.init(labels: [], value: Double(store.bucketWidth) / 1000)])
-        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed, late, cells, width]
+        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed, duration, late, cells, width]
     }
 }

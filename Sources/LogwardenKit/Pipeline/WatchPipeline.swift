@@ -1,0 +1,316 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+/// Patterns and rules, as loaded at start-up or by a reload.
+public struct LiveConfig {
+    public var patterns: PatternSet
+    public var engine: RuleEngine?
+
+    public init(patterns: PatternSet, engine: RuleEngine?) {
+        self.patterns = patterns
+        self.engine = engine
+    }
+}
+
+/// A configuration that failed to load; the message says where and what to fix.
+public struct ConfigError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public struct WatchOptions: Sendable {
+    public var read: ReadOptions
+    public var follow = Follower.Options()
+    /// Windows on the records' own time instead of their arrival.
+    public var eventTime = false
+    /// A record still open to continuation lines is emitted after its input is quiet this long.
+    public var maxWait: Int64 = 100
+    public var textfile: String?
+    public var textfileInterval: Int64 = 15_000
+    /// How often the views the HTTP server shows are refreshed (and after each evaluation).
+    public var snapshotInterval: Int64 = 1000
+
+    public init(read: ReadOptions) { self.read = read }
+}
+
+/// `watch`: follows files and stdin, counts records as they arrive, evaluates rules on the
+/// wall clock, and keeps the textfile and the HTTP views fresh. One thread owns the whole
+/// pipeline; it sleeps in poll() on the inputs, inotify, signals and the control's wake-ups.
+/// Memory stays bounded whatever the input rate: it reads a budget of bytes, processes them,
+/// and only then reads more, so a fast writer waits on the pipe (and the lag is reported).
+public final class WatchPipeline {
+    private let options: WatchOptions
+    private let logger: Logger
+    private let control: LiveControl
+    private let signals: Signals
+    private let sink: any AlertSink
+    private let load: () throws(ConfigError) -> LiveConfig
+    private var tally: Tally
+    private let follower: Follower?
+    private let stdin: StreamInput?
+
+    /// One input's record assembly.
+    private final class Stream {
+        var records: RecordStream
+        var input: Tally.Input
+        var lastData: EpochMillis
+        init(_ records: RecordStream, _ input: Tally.Input, _ now: EpochMillis) {
+            self.records = records
+            self.input = input
+            lastData = now
+        }
+    }
+    private var streams: [Int: Stream] = [:]
+    private var stdinStream: Stream?
+    /// Arrival time of the records being processed; never goes back.
+    private var arrival: EpochMillis = 0
+    private var reloadOK = true
+    private var lastReload: EpochMillis = 0
+    private let startTime: EpochMillis
+    private var nextTextfile: EpochMillis = 0
+    private var nextSnapshot: EpochMillis = 0
+
+    public init(inputs: [String], options: WatchOptions, config: LiveConfig, control: LiveControl, signals: Signals,
+                sink: any AlertSink, logger: Logger, load: @escaping () throws(ConfigError) -> LiveConfig) {
+        self.options = options
+        self.control = control
+        self.signals = signals
+        self.sink = sink
+        self.logger = logger
+        self.load = load
+        tally = Tally(patterns: config.patterns, engine: config.engine)
+        let files = inputs.filter { $0 != "-" }
+        follower = files.isEmpty ? nil : Follower(specs: files, options: options.follow, logger: logger)
+        stdin = inputs.contains("-") ? StreamInput() : nil
+        startTime = SystemClock.wallMillis()
+        lastReload = startTime
+    }
+
+    /// Runs until SIGTERM/SIGINT, or until stdin ends when it is the only input. Returns the
+    /// exit status.
+    public func run() -> Int32 {
+        arrival = startTime
+        tally.engine?.start(at: startTime)
+        if let stdin { stdinStream = Stream(newRecords(), tally.input(named: stdin.name), startTime) }
+        var started = false
+        var status: Int32 = 0
+        loop: while true {
+            let now = clock()
+            for signal in signals.pending() {
+                switch signal {
+                case .stop:
+                    logger.info("stopping on signal")
+                    break loop
+                case .reload: reload()
+                }
+            }
+            if control.takeReloadRequests() { reload() }
+
+            var more = false
+            if let follower {
+                more = follower.check(now: now) { event in handle(event, now) } || more
+            }
+            if let stdin, !stdin.atEOF, let stream = stdinStream {
+                do {
+                    more = try stdin.read(now: now, budget: options.follow.readBudget) { bytes in
+                        stream.lastData = now
+                        stream.records.feed(bytes) { count($0, stream.input) }
+                    } || more
+                } catch {
+                    logger.error("stdin read failed", metadata: ["error": "\(error)"])
+                    status = 2
+                }
+                if stdin.atEOF {
+                    stream.records.finish { count($0, stream.input) }
+                    logger.info("end of stdin")
+                    if follower == nil { break loop }
+                }
+            }
+            flushQuiet(now)
+            if !started {
+                started = true
+                logger.info("started", metadata: ["inputs": "\((follower?.specs.count ?? 0) + (stdin == nil ? 0 : 1))"])
+            }
+            let evaluated = evaluate(before: clock())
+            publish(force: evaluated)
+            if !more { wait(until: nextDeadline()) }
+        }
+        shutdown()
+        return status
+    }
+
+    // MARK: reading
+
+    private func clock() -> EpochMillis {
+        arrival = max(arrival, SystemClock.wallMillis())
+        return arrival
+    }
+
+    private func newRecords() -> RecordStream {
+        RecordStream(framing: options.read.framing,
+                     timestamps: TimestampParser(referenceTime: SystemClock.wallMillis(), defaultOffsetSeconds: options.read.defaultOffsetSeconds))
+    }
+
+    private func handle(_ event: FollowEvent, _ now: EpochMillis) {
+        switch event {
+        case let .opened(id, name):
+            streams[id] = Stream(newRecords(), tally.input(named: name), now)
+        case let .data(id, bytes):
+            guard let stream = streams[id] else { return }
+            stream.lastData = now
+            stream.records.feed(bytes) { count($0, stream.input) }
+        case let .restarted(id):
+            guard let stream = streams[id] else { return }
+            stream.records.finish { count($0, stream.input) }
+            stream.records = newRecords()
+        case let .closed(id):
+            guard let stream = streams.removeValue(forKey: id) else { return }
+            stream.records.finish { count($0, stream.input) }
+        }
+    }
+
+    private func count(_ record: Record, _ input: Tally.Input) {
+        let time = options.eventTime ? (record.time ?? arrival) : arrival
+        tally.count(record, in: input, at: time, eventTime: options.eventTime) { sink.emit($0) }
+    }
+
+    /// Records that waited `maxWait` for a continuation line that did not come.
+    private func flushQuiet(_ now: EpochMillis) {
+        for stream in allStreams where stream.records.hasPendingRecord && now - stream.lastData >= options.maxWait {
+            stream.records.flushRecord { count($0, stream.input) }
+        }
+    }
+
+    private var allStreams: [Stream] { Array(streams.values) + (stdinStream.map { [$0] } ?? []) }
+
+    // MARK: time
+
+    /// Runs the evaluations due before `now`; true if any ran.
+    private func evaluate(before now: EpochMillis) -> Bool {
+        guard let engine = tally.engine else { return false }
+        let before = engine.evaluations
+        engine.advance(before: now) { sink.emit($0) }
+        return engine.evaluations != before
+    }
+
+    private func nextDeadline() -> EpochMillis {
+        var t = nextSnapshot
+        if options.textfile != nil { t = min(t, nextTextfile) }
+        if let follower { t = min(t, follower.nextDeadline) }
+        for group in tally.engine?.groups ?? [] { if let next = group.next { t = min(t, next + 1) } }
+        for stream in allStreams where stream.records.hasPendingRecord { t = min(t, stream.lastData + options.maxWait) }
+        return t
+    }
+
+    /// Sleeps until something is readable or `deadline` (wall-clock milliseconds).
+    private func wait(until deadline: EpochMillis) {
+        var fds = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: control.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        if let fd = follower?.wakeDescriptor { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        if let stdin, !stdin.atEOF { fds.append(pollfd(fd: stdin.fd, events: Int16(POLLIN), revents: 0)) }
+        let timeout = Int32(max(0, min(deadline - SystemClock.wallMillis(), 60_000)))
+        _ = poll(&fds, nfds_t(fds.count), timeout)
+        control.drainWakes()
+    }
+
+    // MARK: outputs
+
+    private func publish(force: Bool) {
+        let now = SystemClock.wallMillis()
+        let textfileDue = options.textfile != nil && now >= nextTextfile
+        guard force || textfileDue || now >= nextSnapshot else { return }
+        let metrics = Exposition.render(families())
+        control.publish(LiveControl.Snapshot(ready: true, metrics: metrics, alerts: StatusAPI.alerts(tally.engine),
+                                             rules: StatusAPI.rules(tally.engine)))
+        nextSnapshot = now + options.snapshotInterval
+        if textfileDue {
+            writeTextfile(metrics)
+            nextTextfile = now + options.textfileInterval
+        }
+    }
+
+    private func writeTextfile(_ metrics: String) {
+        guard let path = options.textfile else { return }
+        do throws(OutputError) { try AtomicFile.write(metrics, to: path) } catch {
+            logger.error("cannot write the textfile; will retry", metadata: ["error": "\(error.description)"])
+        }
+    }
+
+    func families() -> [MetricFamily] {
+        var counts = tally.counts
+        for i in counts.matchErrors.indices { counts.matchErrors[i] += tally.classifier.matchErrors[i] }
+        return ScanMetrics.families(counts) + (tally.engine?.families() ?? []) + liveFamilies()
+    }
+
+    private func liveFamilies() -> [MetricFamily] {
+        var inputs = follower?.inputs ?? []
+        if let stdin {
+            var s = Follower.Status(name: stdin.name)
+            s.bytesRead = stdin.bytesRead
+            s.lagBytes = stdin.atEOF ? 0 : Int64(stdin.pendingBytes)
+            s.lastRead = stdin.lastRead
+            inputs.append(s)
+        }
+        func family(_ name: String, _ help: String, _ kind: MetricFamily.Kind, _ value: (Follower.Status) -> Double?) -> MetricFamily {
+            MetricFamily(name: name, help: help, kind: kind,
+                         samples: inputs.compactMap { s in value(s).map { .init(labels: [("input", s.name)], value: $0) } })
+        }
+        return [
+            family("logwarden_input_bytes_total", "Bytes read, per input.", .counter) { Double($0.bytesRead) },
+            family("logwarden_input_lag_bytes", "Bytes written to an input and not read yet.", .gauge) { Double($0.lagBytes) },
+            family("logwarden_input_last_read_timestamp_seconds", "When an input was last read (Unix seconds).", .gauge) {
+                $0.lastRead.map { Double($0) / 1000 }
+            },
+            family("logwarden_input_open_files", "Files open per input (more than one during a rotation).", .gauge) { Double($0.open) },
+            MetricFamily(name: "logwarden_config_last_reload_successful", help: "Whether the last configuration reload succeeded.",
+                         kind: .gauge, samples: [.init(labels: [], value: reloadOK ? 1 : 0)]),
+            MetricFamily(name: "logwarden_config_last_reload_success_timestamp_seconds", help: "When the configuration was last loaded successfully.",
+                         kind: .gauge, samples: [.init(labels: [], value: Double(lastReload) / 1000)]),
+            MetricFamily(name: "logwarden_start_time_seconds", help: "When logwarden started (Unix seconds).",
+                         kind: .gauge, samples: [.init(labels: [], value: Double(startTime) / 1000)]),
+        ]
+    }
+
+    // MARK: reload and shutdown
+
+    private func reload() {
+        let config: LiveConfig
+        do { config = try load() } catch {
+            reloadOK = false
+            logger.error("reload failed; the previous configuration keeps running", metadata: ["error": "\(error.description)"])
+            control.reloaded(ok: false, message: error.description)
+            publish(force: true)
+            return
+        }
+        let old = tally
+        var counts = old.counts
+        for i in counts.matchErrors.indices { counts.matchErrors[i] += old.classifier.matchErrors[i] }
+        tally = Tally(patterns: config.patterns, engine: config.engine)
+        tally.counts.carry(counts)
+        if let engine = config.engine {
+            if let previous = old.engine { engine.takeOver(previous) }
+            engine.start(at: clock())
+        }
+        for stream in allStreams { stream.input = tally.input(named: stream.input.name) }
+        reloadOK = true
+        lastReload = SystemClock.wallMillis()
+        logger.info("configuration reloaded", metadata: ["patterns": "\(config.patterns.count)",
+                                                         "rule_groups": "\(config.engine?.groups.count ?? 0)"])
+        control.reloaded(ok: true, message: "")
+        publish(force: true)
+    }
+
+    /// Stop reading; emit what is assembled, run the last evaluation, write the outputs.
+    private func shutdown() {
+        for stream in allStreams { stream.records.finish { count($0, stream.input) } }
+        follower?.closeAll { _ in }
+        streams.removeAll()
+        if let engine = tally.engine { engine.finish(through: clock()) { sink.emit($0) } }
+        sink.finish()
+        nextTextfile = 0
+        publish(force: true)
+        logger.info("stopped", metadata: ["records": "\(tally.counts.records)"])
+    }
+}
