@@ -4,7 +4,10 @@
 /// unmatched counter exist from the start, at 0.
 public final class SeriesStore {
     public struct Sample: Sendable, Equatable {
+        /// The record's own time, shown as evidence.
         public var time: EpochMillis?
+        /// The time it was counted at (its arrival, live): what windows see.
+        public var countedAt: EpochMillis?
         public var input: String
         public var line: Int
         public var text: String
@@ -20,7 +23,7 @@ public final class SeriesStore {
         /// True for logwarden_matches_total and pattern metrics: series that carry evidence.
         public let evidence: Bool
         /// The last records, as bytes in reused buffers: no allocation per matched record.
-        fileprivate var ring: [(time: EpochMillis?, input: Int, line: Int, bytes: [UInt8])] = []
+        fileprivate var ring: [(time: EpochMillis?, at: EpochMillis?, input: Int, line: Int, bytes: [UInt8])] = []
         fileprivate var next = 0
 
         init(labels: Labels, window: Window, windowed: Bool, evidence: Bool) {
@@ -30,13 +33,14 @@ public final class SeriesStore {
             self.evidence = evidence
         }
 
-        fileprivate func keep(time: EpochMillis?, input: Int, line: Int, text: UnsafeBufferPointer<UInt8>) {
+        fileprivate func keep(time: EpochMillis?, at: EpochMillis?, input: Int, line: Int, text: UnsafeBufferPointer<UInt8>) {
             let cut = UnsafeBufferPointer(rebasing: text[0..<min(text.count, Example.maxBytes)])
             if ring.count < SeriesStore.samplesKept {
-                ring.append((time, input, line, Array(cut)))
+                ring.append((time, at, input, line, Array(cut)))
                 return
             }
             ring[next].time = time
+            ring[next].at = at
             ring[next].input = input
             ring[next].line = line
             ring[next].bytes.removeAll(keepingCapacity: true)
@@ -49,7 +53,7 @@ public final class SeriesStore {
     public func samples(_ id: Int) -> [Sample] {
         let s = series[id]
         let ordered = s.ring.count < Self.samplesKept ? s.ring : Array(s.ring[s.next...] + s.ring[..<s.next])
-        return ordered.map { Sample(time: $0.time, input: inputNames[$0.input], line: $0.line, text: String(decoding: $0.bytes, as: UTF8.self)) }
+        return ordered.map { Sample(time: $0.time, countedAt: $0.at, input: inputNames[$0.input], line: $0.line, text: String(decoding: $0.bytes, as: UTF8.self)) }
     }
 
     /// Decides which series keep a window (set by the rule engine before the first record).
@@ -173,7 +177,7 @@ public final class SeriesStore {
         let inputNumber = inputOfSeries[input] ?? 0
         for id in matchSeries(match) {
             bump(id, time)
-            series[id].keep(time: recordTime, input: inputNumber, line: line, text: text)
+            series[id].keep(time: recordTime, at: time, input: inputNumber, line: line, text: text)
         }
     }
 
@@ -216,7 +220,7 @@ public final class SeriesStore {
                     }
                 }
             }
-            target.ring = o.ring.map { ($0.time, inputMap[$0.input], $0.line, $0.bytes) }
+            target.ring = o.ring.map { ($0.time, $0.at, inputMap[$0.input], $0.line, $0.bytes) }
             target.next = o.next
         }
     }

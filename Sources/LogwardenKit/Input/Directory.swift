@@ -12,13 +12,7 @@ public enum Directory {
     /// The files below `directory` whose names `keep` accepts, recursively, in name order;
     /// hidden files and folders are skipped.
     public static func files(in directory: String, where keep: (String) -> Bool) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        closedir(dir)
+        let names = entries(directory)
         var out: [String] = []
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         for name in names.sorted() {
@@ -26,5 +20,17 @@ public enum Directory {
             if exists(path) { out += files(in: path, where: keep) } else if keep(name) { out.append(path) }
         }
         return out
+    }
+
+    /// The names in `directory`, without hidden ones, in no particular order.
+    public static func entries(_ directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        return names
     }
 }

@@ -260,6 +260,7 @@ public final class Follower {
         let size = Int64(st.st_size)
         if size < f.offset || (size != f.size && rewritten(f, size: size)) {
             logger.info("file truncated; reading it from the start", metadata: ["input": "\(f.name)", "path": "\(f.path)", "offset": "\(f.offset)", "size": "\(size)"])
+            readCopy(of: f, handle)
             handle(.restarted(id: f.id))
             f.offset = 0
             f.head.removeAll()
@@ -285,6 +286,46 @@ public final class Follower {
             status[f.name]!.lastRead = now
         }
         return true
+    }
+
+    /// copytruncate copies the file, then truncates it: what was written after our last
+    /// read and before the copy is only in the copy. A sibling named like the file
+    /// (`app.log.1`, `app.log-20261123`) that starts with the same bytes and reaches past
+    /// our offset is that copy: its rest is read before the file starts over. Only lines
+    /// written between the copy and the truncation are lost, as for any reader.
+    private func readCopy(of f: File, _ handle: (FollowEvent) -> Void) {
+        guard !f.head.isEmpty else { return }
+        let slash = f.path.lastIndex(of: "/")
+        let dir = slash.map { String(f.path[..<$0]) } ?? "."
+        let base = slash.map { String(f.path[f.path.index(after: $0)...]) } ?? f.path
+        var best: (path: String, fd: Int32, size: Int64, mtime: Int)? = nil
+        for name in Directory.entries(dir.isEmpty ? "/" : dir) where name != base && name.hasPrefix(base) && !name.hasSuffix(".gz") {
+            let path = (dir.isEmpty ? "" : dir) + "/" + name
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else { continue }
+            var st = stat()
+            var head = [UInt8](repeating: 0, count: f.head.count)
+            let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, f.head.count, 0) }
+            let mtime = fstat(fd, &st) == 0 ? Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec) : 0
+            if (st.st_mode & S_IFMT) == S_IFREG, n == f.head.count, head == f.head, Int64(st.st_size) > f.offset,
+               best == nil || mtime > best!.mtime {
+                if let b = best { close(b.fd) }
+                best = (path, fd, Int64(st.st_size), mtime)
+            } else {
+                close(fd)
+            }
+        }
+        guard let copy = best else { return }
+        defer { close(copy.fd) }
+        var offset = f.offset
+        while offset < copy.size {
+            let n = pread(copy.fd, chunk.baseAddress, min(chunk.count, Int(copy.size - offset)), off_t(offset))
+            if n <= 0 { break }
+            handle(.data(id: f.id, bytes: UnsafeRawBufferPointer(rebasing: chunk[0..<n])))
+            offset += Int64(n)
+            status[f.name, default: Status(name: f.name)].bytesRead += n
+        }
+        logger.info("read the end of the file from its copy", metadata: ["input": "\(f.name)", "copy": "\(copy.path)", "bytes": "\(offset - f.offset)"])
     }
 
     /// The first bytes differ from those read: truncated and written again past the offset

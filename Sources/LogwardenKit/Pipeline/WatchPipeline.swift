@@ -241,7 +241,7 @@ public final class WatchPipeline {
     func families() -> [MetricFamily] {
         var counts = tally.counts
         for i in counts.matchErrors.indices { counts.matchErrors[i] += tally.classifier.matchErrors[i] }
-        return ScanMetrics.families(counts) + (tally.engine?.families() ?? []) + liveFamilies()
+        return ScanMetrics.families(counts) + (tally.engine?.families(timings: true) ?? []) + liveFamilies()
     }
 
     private func liveFamilies() -> [MetricFamily] {

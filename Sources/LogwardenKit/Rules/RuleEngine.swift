@@ -234,7 +234,7 @@ public final class RuleEngine {
                 first = min(first ?? span.first, span.first)
                 last = max(last ?? span.last, span.last)
             }
-            samples += store.samples(id).filter { ($0.time ?? t) > t - window && ($0.time ?? t) <= t }
+            samples += store.samples(id).filter { ($0.countedAt ?? t) > t - window && ($0.countedAt ?? t) <= t }
         }
         samples.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
         let kept = samples.suffix(SeriesStore.samplesKept).map { s -> SeriesStore.Sample in
@@ -246,7 +246,9 @@ public final class RuleEngine {
     }
 
     /// `ALERTS` and `ALERTS_FOR_STATE`, as Prometheus writes them, plus the engine's own counters.
-    public func families() -> [MetricFamily] {
+    /// `timings` adds how long evaluations took: live only, since a scan's textfile must be
+    /// the same for the same logs.
+    public func families(timings: Bool = false) -> [MetricFamily] {
         var alerts = MetricFamily(name: "ALERTS", help: "Alerts that are pending or firing.", kind: .gauge)
         var forState = MetricFamily(name: "ALERTS_FOR_STATE", help: "When each pending or firing alert became active (Unix seconds).", kind: .gauge)
         var recorded: [String: MetricFamily] = [:]
@@ -280,6 +282,6 @@ public final class RuleEngine {
                                  kind: .gauge, samples: [.init(labels: [], value: Double(store.windowCells))])
         let width = MetricFamily(name: "logwarden_window_bucket_seconds", help: "Width of one window bucket.", kind: .gauge,
                                  samples: [.init(labels: [], value: Double(store.bucketWidth) / 1000)])
-        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed, duration, late, cells, width]
+        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed] + (timings ? [duration] : []) + [late, cells, width]
     }
 }
