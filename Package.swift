@@ -33,7 +33,7 @@ let package = Package(
             dependencies: ["LogwardenKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "LogwardenKitTests", dependencies: ["LogwardenKit"]),
+        .testTarget(name: "LogwardenKitTests", dependencies: ["LogwardenKit", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["logwarden"], exclude: ["Expected"]),
     ],
     swiftLanguageModes: [.v6]

@@ -65,6 +65,8 @@ public final class Follower {
         let inode: UInt64
         var offset: Int64
         var size: Int64 = 0
+        /// Modification time (ns) when last read: a write that kept the size still changes it.
+        var modified = 0
         /// The first bytes read, to notice a file rewritten from its start.
         var head: [UInt8] = []
         var orphanedAt: EpochMillis?
@@ -258,7 +260,9 @@ public final class Follower {
         var st = stat()
         guard fstat(f.fd, &st) == 0 else { return fail(f, now) }
         let size = Int64(st.st_size)
-        if size < f.offset || (size != f.size && rewritten(f, size: size)) {
+        let modified = Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)
+        defer { f.modified = modified }
+        if size < f.offset || ((size != f.size || modified != f.modified) && rewritten(f, size: size)) {
             logger.info("file truncated; reading it from the start", metadata: ["input": "\(f.name)", "path": "\(f.path)", "offset": "\(f.offset)", "size": "\(size)"])
             readCopy(of: f, handle)
             handle(.restarted(id: f.id))
