@@ -13,4 +13,19 @@ struct Logwarden: ParsableCommand {
         version: ScanMetrics.version,
         subcommands: [Scan.self, Watch.self, Classify.self, Check.self, Test.self]
     )
+
+    /// ArgumentParser exits 64 (EX_USAGE) on a bad flag; DESIGN.md promises 2 for every
+    /// usage error, which scripts and CI test for.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Console.error(fullMessage(for: error))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -100,6 +100,7 @@ struct Watch: ParsableCommand {
         var options = WatchOptions(read: reading.readOptions)
         options.follow = Follower.Options(fromBeginning: fromBeginning, pollInterval: Duration.parseMillis(pollInterval) ?? 1000)
         options.eventTime = time == .event
+        options.allowedLateness = lateness
         options.maxWait = Duration.parseMillis(maxWait) ?? 100
         options.textfile = textfile
         options.textfileInterval = Duration.parseMillis(textfileInterval) ?? 15_000

@@ -25,6 +25,9 @@ public struct WatchOptions: Sendable {
     public var follow = Follower.Options()
     /// Windows on the records' own time instead of their arrival.
     public var eventTime = false
+    /// On event time: how long the wall clock waits for late records before it moves the
+    /// evaluations on by itself (when the inputs are quiet).
+    public var allowedLateness: Int64 = 60_000
     /// A record still open to continuation lines is emitted after its input is quiet this long.
     public var maxWait: Int64 = 100
     public var textfile: String?
@@ -66,6 +69,8 @@ public final class WatchPipeline {
     private var stdinStream: Stream?
     /// Arrival time of the records being processed; never goes back.
     private var arrival: EpochMillis = 0
+    /// When any input last delivered bytes.
+    private var lastData: EpochMillis = 0
     private var reloadOK = true
     private var lastReload: EpochMillis = 0
     private let startTime: EpochMillis
@@ -92,7 +97,9 @@ public final class WatchPipeline {
     /// exit status.
     public func run() -> Int32 {
         arrival = startTime
-        tally.engine?.start(at: startTime)
+        lastData = startTime
+        // On event time the first record starts the clock of the rules.
+        if !options.eventTime { tally.engine?.start(at: startTime) }
         if let stdin { stdinStream = Stream(newRecords(), tally.input(named: stdin.name), startTime) }
         var started = false
         var status: Int32 = 0
@@ -116,6 +123,7 @@ public final class WatchPipeline {
                 do {
                     more = try stdin.read(now: now, budget: options.follow.readBudget) { bytes in
                         stream.lastData = now
+                        lastData = now
                         stream.records.feed(bytes) { count($0, stream.input) }
                     } || more
                 } catch {
@@ -160,6 +168,7 @@ public final class WatchPipeline {
         case let .data(id, bytes):
             guard let stream = streams[id] else { return }
             stream.lastData = now
+            lastData = now
             stream.records.feed(bytes) { count($0, stream.input) }
         case let .restarted(id):
             guard let stream = streams[id] else { return }
@@ -187,19 +196,32 @@ public final class WatchPipeline {
 
     // MARK: time
 
-    /// Runs the evaluations due before `now`; true if any ran.
+    /// Runs the evaluations due before `now`; true if any ran. On event time the records
+    /// move the evaluations on; the wall clock (less the allowed lateness) does so only
+    /// once the inputs have been quiet for a second, so a backlog or a replay through a
+    /// pipe is evaluated on its own time, as `scan` would.
     private func evaluate(before now: EpochMillis) -> Bool {
         guard let engine = tally.engine else { return false }
         let before = engine.evaluations
-        engine.advance(before: now) { sink.emit($0) }
+        if options.eventTime {
+            guard now - lastData >= Self.quiet else { return false }
+            engine.start(at: now - options.allowedLateness)
+            engine.advance(before: now - options.allowedLateness) { sink.emit($0) }
+        } else {
+            engine.advance(before: now) { sink.emit($0) }
+        }
         return engine.evaluations != before
     }
+
+    static let quiet: EpochMillis = 1000
 
     private func nextDeadline() -> EpochMillis {
         var t = nextSnapshot
         if options.textfile != nil { t = min(t, nextTextfile) }
         if let follower { t = min(t, follower.nextDeadline) }
-        for group in tally.engine?.groups ?? [] { if let next = group.next { t = min(t, next + 1) } }
+        let shift = options.eventTime ? options.allowedLateness : 0
+        for group in tally.engine?.groups ?? [] { if let next = group.next { t = min(t, next + shift + 1) } }
+        if options.eventTime { t = min(t, max(lastData + Self.quiet, SystemClock.wallMillis() + 1)) }
         for stream in allStreams where stream.records.hasPendingRecord { t = min(t, stream.lastData + options.maxWait) }
         return t
     }
@@ -307,7 +329,12 @@ public final class WatchPipeline {
         for stream in allStreams { stream.records.finish { count($0, stream.input) } }
         follower?.closeAll { _ in }
         streams.removeAll()
-        if let engine = tally.engine { engine.finish(through: clock()) { sink.emit($0) } }
+        // The last evaluation: now, or on event time at the newest record (as `scan` ends).
+        if let engine = tally.engine {
+            let end = options.eventTime ? (engine.store.watermark ?? clock()) : clock()
+            engine.start(at: end)
+            engine.finish(through: end) { sink.emit($0) }
+        }
         sink.finish()
         nextTextfile = 0
         publish(force: true)
