@@ -103,6 +103,7 @@ struct Watch: ParsableCommand {
         options.allowedLateness = lateness
         options.maxWait = Duration.parseMillis(maxWait) ?? 100
         options.textfile = textfile
+        options.serving = listen != nil
         options.textfileInterval = Duration.parseMillis(textfileInterval) ?? 15_000
 
         let control = LiveControl()

@@ -32,7 +32,8 @@ public struct WatchOptions: Sendable {
     public var maxWait: Int64 = 100
     public var textfile: String?
     public var textfileInterval: Int64 = 15_000
-    /// How often the views the HTTP server shows are refreshed (and after each evaluation).
+    /// The HTTP server shows snapshots: refreshed this often and after each evaluation.
+    public var serving = false
     public var snapshotInterval: Int64 = 1000
 
     public init(read: ReadOptions) { self.read = read }
@@ -216,7 +217,7 @@ public final class WatchPipeline {
     static let quiet: EpochMillis = 1000
 
     private func nextDeadline() -> EpochMillis {
-        var t = nextSnapshot
+        var t = options.serving ? nextSnapshot : SystemClock.wallMillis() + 60_000
         if options.textfile != nil { t = min(t, nextTextfile) }
         if let follower { t = min(t, follower.nextDeadline) }
         let shift = options.eventTime ? options.allowedLateness : 0
@@ -242,11 +243,14 @@ public final class WatchPipeline {
     private func publish(force: Bool) {
         let now = SystemClock.wallMillis()
         let textfileDue = options.textfile != nil && now >= nextTextfile
-        guard force || textfileDue || now >= nextSnapshot else { return }
+        let snapshotDue = options.serving && (force || now >= nextSnapshot)
+        guard snapshotDue || textfileDue else { return }
         let metrics = Exposition.render(families())
-        control.publish(LiveControl.Snapshot(ready: true, metrics: metrics, alerts: StatusAPI.alerts(tally.engine),
-                                             rules: StatusAPI.rules(tally.engine)))
-        nextSnapshot = now + options.snapshotInterval
+        if options.serving {
+            control.publish(LiveControl.Snapshot(ready: true, metrics: metrics, alerts: StatusAPI.alerts(tally.engine),
+                                                 rules: StatusAPI.rules(tally.engine)))
+            nextSnapshot = now + options.snapshotInterval
+        }
         if textfileDue {
             writeTextfile(metrics)
             nextTextfile = now + options.textfileInterval

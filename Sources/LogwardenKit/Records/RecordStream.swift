@@ -12,6 +12,8 @@ public struct RecordStream {
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Record) -> Void) {
         splitter.feed(bytes) { line, number, cut in framer.push(line: line, number: number, cut: cut, emit: emit) }
+        // Without continuation lines a complete line is a complete record: no need to wait.
+        if !framer.options.multiline { framer.finish(emit: emit) }
     }
 
     /// A record is being assembled and may still get continuation lines.
