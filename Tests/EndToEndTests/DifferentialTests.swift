@@ -6,16 +6,7 @@ import Testing
 /// The scenarios live in Tests/Differential (see its README).
 @Suite(.serialized) struct DifferentialTests {
     func runScript(_ name: String) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", CLI.root + "/Tests/Differential/" + name, "--bin", CLI.binary]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, out)
+        try CLI.script("Differential/" + name)
     }
 
     @Test func stateMachineAgreesWithPromtool() throws {

@@ -7,16 +7,7 @@ import Testing
 /// (Python 3, standard library only); each runs in its own temporary directory.
 @Suite(.serialized) struct LiveDaemonTests {
     func runCase(_ name: String) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", CLI.root + "/Tests/Live/daemon_test.py", "--bin", CLI.binary, "--case", name]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, out)
+        try CLI.script("Live/daemon_test.py", ["--case", name])
     }
 
     @Test func metricsEndpoints() throws {

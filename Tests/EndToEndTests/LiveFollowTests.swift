@@ -6,16 +6,7 @@ import Testing
 /// The scenarios live in Tests/Live (see its README).
 @Suite(.serialized) struct LiveFollowTests {
     func runScript(_ name: String, _ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", CLI.root + "/Tests/Live/" + name, "--bin", CLI.binary] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, out)
+        try CLI.script("Live/" + name, args)
     }
 
     static let hasLogrotate = FileManager.default.isExecutableFile(atPath: "/usr/sbin/logrotate")

@@ -67,6 +67,29 @@ enum CLI {
         #expect(actual == expected, "output differs from Expected/\(name)", sourceLocation: sourceLocation)
     }
 
+    /// Runs another program with stdout and stderr combined: promtool, or a script of
+    /// Tests/ given the binary with `--bin`.
+    static func tool(_ executable: String, _ args: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd ?? root)
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, out)
+    }
+
+    static func sh(_ command: String) throws -> (status: Int32, output: String) { try tool("/bin/sh", ["-c", command]) }
+
+    /// A Python script under Tests/ (`Live/follow_test.py`), run against this binary.
+    static func script(_ path: String, _ args: [String] = []) throws -> (status: Int32, output: String) {
+        try tool("/usr/bin/env", ["python3", root + "/Tests/" + path, "--bin", binary] + args)
+    }
+
     static func tempDir() -> String {
         let path = NSTemporaryDirectory() + "logwarden-e2e-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
