@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // System libraries, each with a tiny C shim for the macros Swift cannot import.
@@ -22,7 +23,7 @@ let package = Package(
         .target(
             name: "LogwardenKit",
             dependencies: ["CPCRE2", "CZlib", "CLinux", .product(name: "Yams", package: "Yams"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")],
             // The per-record path updates class properties; their dynamic exclusivity checks
             // cost a few hundred instructions a record. Debug builds (and so every test) keep
             // the checks; release builds rely on them having passed.

@@ -15,6 +15,9 @@ public struct RecordFramer {
     private var buffer: [UInt8] = []
     public private(set) var hasPending = false
     private var firstLine = 0
+    /// Input offset of the pending record's first line, and the time records inherited before it.
+    private var pendingOffset: Int64 = 0
+    private var timeBefore: EpochMillis?
     private var lastLine = 0
     private var lineCount = 0
     private var pendingTime: EpochMillis?
@@ -26,6 +29,34 @@ public struct RecordFramer {
     /// Seen a line that starts with a timestamp: from then on, lines without one continue.
     private var timestamped = false
     private var lastTime: EpochMillis?
+
+    /// Where reading can resume so that no record is lost or counted twice: the start of the
+    /// record being assembled (it was not handed out), with what framing carries over.
+    public struct Resume: Sendable, Equatable {
+        public var offset: Int64
+        public var line: Int
+        public var lastTime: EpochMillis?
+        public var timestamped: Bool
+        public init(offset: Int64, line: Int, lastTime: EpochMillis?, timestamped: Bool) {
+            self.offset = offset
+            self.line = line
+            self.lastTime = lastTime
+            self.timestamped = timestamped
+        }
+    }
+
+    /// The resume point if a record is pending, else nil (resume after the complete lines).
+    public var pendingResume: Resume? {
+        hasPending ? Resume(offset: pendingOffset, line: firstLine - 1, lastTime: timeBefore, timestamped: timestamped) : nil
+    }
+
+    public var carried: (lastTime: EpochMillis?, timestamped: Bool) { (lastTime, timestamped) }
+
+    /// Continues framing where a previous reader stopped.
+    public mutating func resume(lastTime: EpochMillis?, timestamped: Bool) {
+        self.lastTime = lastTime
+        self.timestamped = timestamped
+    }
     private var json = JSONFields()
     /// Records cut to `maxBytes`.
     public private(set) var truncatedRecords = 0
@@ -36,7 +67,7 @@ public struct RecordFramer {
         buffer.reserveCapacity(min(options.maxBytes, 1 << 16))
     }
 
-    public mutating func push(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, emit: (Record) -> Void) {
+    public mutating func push(line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, offset: Int64 = 0, emit: (Record) -> Void) {
         if line.isEmpty || isBlank(line) {
             if hasPending, options.multiline { blankLines += 1 }
             return
@@ -51,6 +82,7 @@ public struct RecordFramer {
         if own == nil, hasPending, !startsRecord(line), continues(line) {
             if lineCount >= options.maxLines {
                 flush(emit)
+                pendingOffset = offset
                 start(line, number: number, time: nil, cut: cut)
             } else {
                 append(line, number: number, cut: cut)
@@ -58,6 +90,7 @@ public struct RecordFramer {
             return
         }
         flush(emit)
+        pendingOffset = offset
         start(line, number: number, time: own, cut: cut)
     }
 
@@ -114,6 +147,7 @@ public struct RecordFramer {
         lineCount = 1
         blankLines = 0
         pendingHasOwnTime = time != nil
+        timeBefore = lastTime
         if let time { lastTime = time }
         pendingTime = lastTime
         pendingCut = cut

@@ -8,10 +8,10 @@ struct LineSplitterTests {
         for chunk in chunks {
             var bytes = Array(chunk.utf8)
             bytes.withUnsafeMutableBytes { raw in
-                splitter.feed(UnsafeRawBufferPointer(raw)) { out.append((String(decoding: $0, as: UTF8.self), $1, $2)) }
+                splitter.feed(UnsafeRawBufferPointer(raw)) { line, n, cut, _ in out.append((String(decoding: line, as: UTF8.self), n, cut)) }
             }
         }
-        splitter.finish { out.append((String(decoding: $0, as: UTF8.self), $1, $2)) }
+        splitter.finish { line, n, cut, _ in out.append((String(decoding: line, as: UTF8.self), n, cut)) }
         return out
     }
 
