@@ -83,10 +83,18 @@ enum ZoneOption {
 }
 
 enum Clock {
+    /// The wall clock, or LOGWARDEN_NOW (RFC 3339 or Unix milliseconds): tests that replay
+    /// cron runs need "now" to be the time of their logs.
     static func nowMillis() -> EpochMillis {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return EpochMillis(ts.tv_sec) * 1000 + EpochMillis(ts.tv_nsec / 1_000_000)
+        if let fixed = getenv("LOGWARDEN_NOW").map({ String(cString: $0) }) {
+            if let ms = EpochMillis(fixed) { return ms }
+            var bytes = Array(fixed.utf8)
+            var parser = TimestampParser(referenceTime: 0)
+            if let t = bytes.withUnsafeMutableBufferPointer({ parser.parseValue(UnsafeBufferPointer($0)) }) {
+                return t
+            }
+        }
+        return SystemClock.wallMillis()
     }
 }
 

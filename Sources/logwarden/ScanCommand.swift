@@ -32,6 +32,8 @@ struct Scan: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable): group 1 if it has one, else the whole match. Authorization/Bearer values, password=, token=, api_key and URL credentials are always redacted.", valueName: "regex"))
     var redact: [String] = []
 
+    @OptionGroup var stateOptions: StateOptions
+
     @Argument(help: ArgumentHelp("Files, globs, directories, or - for stdin. Default: stdin.", valueName: "input"))
     var inputs: [String] = []
 
@@ -80,17 +82,23 @@ struct Scan: ParsableCommand {
         let all = reportInputs + inputs
         let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)
 
+        let state = try stateOptions.open(patterns: patterns, engine: engine)
         let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
         var fired: [AlertTransition] = []
-        let result = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine).run(expanded.inputs, onTransition: { t in
-            sink.emit(t)
-            if t.kind == .firing { fired.append(t) }
-        })
+        let result = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
+            .run(expanded.inputs, state: state, onTransition: { t in
+                sink.emit(t)
+                if t.kind == .firing { fired.append(t) }
+            })
         sink.finish()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
 
         let errors = expanded.errors + result.errors
         var status: Int32 = errors.isEmpty ? 0 : 2
+        if let stateError = result.stateError {
+            Console.error("logwarden: --state \(stateError.description)")
+            status = 2
+        }
         if status == 0, let failOn, failOn.isMet(by: fired) {
             status = 1
         }
@@ -109,7 +117,8 @@ struct Scan: ParsableCommand {
         }
         if github { Console.out(CIReports.github(fired)) }
         for error in errors { Console.error("logwarden: \(error.description)") }
-        let summary = ScanSummary(counts: result.counts, exitStatus: status)
+        // The summary is this run's; the textfile's counters are cumulative across runs.
+        let summary = ScanSummary(counts: state.map { result.counts.since($0.base) } ?? result.counts, exitStatus: status)
         switch output {
         case .text:
             Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status))

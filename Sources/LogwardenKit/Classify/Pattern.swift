@@ -27,7 +27,7 @@ public struct PatternDefinition: Sendable {
     public var identity: String {
         [name, errorClass, match ?? "", fields.map { "\($0.name)=\($0.regex)" }.joined(separator: "\u{1}"),
          severity.rawValue, "\(priority)", labels.map { "\($0.name)=\($0.value)" }.joined(separator: "\u{1}"),
-         metric ?? "", "\(maxSeries)"].joined(separator: "\u{0}")
+         metric ?? "", "\(maxSeries)"].joined(separator: "\u{1F}")
     }
 }
 

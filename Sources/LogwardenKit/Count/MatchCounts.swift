@@ -18,6 +18,17 @@ public struct MatchCounts: Sendable {
 
     public static let overflowValue = "__other__"
 
+    /// Matches per series and minute since the last `takeMinuteCounts`, when tracked (the
+    /// state file's history).
+    public var tracksMinutes = false
+    public private(set) var minuteCounts: [SeriesMinute: Int] = [:]
+
+    public struct SeriesMinute: Hashable, Sendable {
+        public var key: SeriesKey
+        /// Start of the minute, in epoch milliseconds.
+        public var minute: EpochMillis
+    }
+
     public init(patterns: PatternSet) {
         self.patterns = patterns
         perPattern = Array(repeating: SeriesStats(), count: patterns.count)
@@ -59,7 +70,62 @@ public struct MatchCounts: Sendable {
             if series[key] == nil { distinct[match.pattern] += 1 }
         }
         series[key, default: SeriesStats()].add(time: time, example: example)
+        if tracksMinutes, let time { minuteCounts[SeriesMinute(key: key, minute: time - ((time % 60_000) + 60_000) % 60_000), default: 0] += 1 }
         return key
+    }
+
+    /// Puts back minute counts a failed commit did not store.
+    public mutating func restoreMinuteCounts(_ counts: [SeriesMinute: Int]) {
+        minuteCounts.merge(counts) { $0 + $1 }
+    }
+
+    /// Distinct capture-value sets seen for pattern `index` (for `max_series`).
+    public func distinctValues(_ index: Int) -> Int { distinct[index] }
+
+    public mutating func takeMinuteCounts() -> [SeriesMinute: Int] {
+        defer { minuteCounts.removeAll(keepingCapacity: true) }
+        return minuteCounts
+    }
+
+    // MARK: restoring (the state file)
+
+    /// Sets what earlier runs counted for pattern `index`.
+    public mutating func restore(pattern index: Int, stats: SeriesStats, distinct: Int, overflow: Int, matchErrors: Int) {
+        perPattern[index] = stats
+        self.distinct[index] = distinct
+        self.overflow[index] = overflow
+        self.matchErrors[index] = matchErrors
+    }
+
+    public mutating func restore(series key: SeriesKey, stats: SeriesStats) { series[key] = stats }
+
+    public mutating func restore(input name: String, records: Int) {
+        let i = input(named: name)
+        inputs[i].records = records
+    }
+
+    public mutating func restore(unmatched: Int, truncated: Int, firstTime: EpochMillis?, lastTime: EpochMillis?) {
+        self.unmatched = unmatched
+        truncatedRecords = truncated
+        self.firstTime = firstTime
+        self.lastTime = lastTime
+    }
+
+    /// What was counted since `base` (the same patterns): this run of a cumulative count.
+    public func since(_ base: MatchCounts) -> MatchCounts {
+        var out = self
+        for (name, records) in base.inputs {
+            if let i = out.inputs.firstIndex(where: { $0.name == name }) { out.inputs[i].records -= records }
+        }
+        out.inputs.removeAll { entry in entry.records == 0 && base.inputs.contains { $0.name == entry.name } }
+        for i in out.perPattern.indices { out.perPattern[i].count -= base.perPattern[i].count }
+        for (key, stats) in base.series { out.series[key]?.count -= stats.count }
+        out.series = out.series.filter { $0.value.count > 0 }
+        out.unmatched -= base.unmatched
+        out.truncatedRecords -= base.truncatedRecords
+        for i in out.matchErrors.indices { out.matchErrors[i] -= base.matchErrors[i] }
+        for i in out.overflow.indices { out.overflow[i] -= base.overflow[i] }
+        return out
     }
 
     /// Takes over the counts of a run under other patterns (a reload): counters never go

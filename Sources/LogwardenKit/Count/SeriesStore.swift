@@ -121,14 +121,11 @@ public final class SeriesStore {
     }
 
     public func inputSeries(_ name: String) -> Int {
-        if inputIndex[name] == nil {
-            inputIndex[name] = inputNames.count
-            inputNames.append(name)
-        }
+        let number = inputNumber(name)
         if let id = inputs[name] { return id }
         let id = id(for: Labels([(Labels.metricName, "logwarden_records_total"), ("input", name)]), evidence: false)
         inputs[name] = id
-        inputOfSeries[id] = inputIndex[name]
+        inputOfSeries[id] = number
         return id
     }
 
@@ -198,30 +195,37 @@ public final class SeriesStore {
     /// Takes over another store's series (a reload): totals, windows and evidence of series
     /// with the same labels, so unchanged rules see the same windows as before.
     public func adopt(_ old: SeriesStore) {
-        watermark = old.watermark
-        lateRecords = old.lateRecords
-        let inputMap = old.inputNames.map { name -> Int in
-            _ = inputSeries(name)
-            return inputIndex[name]!
+        restore(watermark: old.watermark, lateRecords: old.lateRecords)
+        for (id, o) in old.series.enumerated() {
+            restore(labels: o.labels, evidence: o.evidence, total: o.total, cells: o.window.cells(), samples: old.samples(id))
         }
-        for o in old.series {
-            let id = id(for: o.labels, evidence: o.evidence)
-            let target = series[id]
-            target.total = o.total
-            if target.windowed {
-                for b in o.window.buckets() {
-                    target.window.add(b.first, count: 1)
-                    if b.count > 1 { target.window.add(b.last, count: b.count - 1) }
-                    if id < links.count {
-                        for group in links[id] {
-                            group.window.add(b.first, count: 1)
-                            if b.count > 1 { group.window.add(b.last, count: b.count - 1) }
-                        }
-                    }
-                }
+    }
+
+    public func restore(watermark: EpochMillis?, lateRecords: Int) {
+        self.watermark = watermark
+        self.lateRecords = lateRecords
+    }
+
+    /// Sets a series as an earlier run or configuration left it; its cells also count in the
+    /// group windows it belongs to.
+    public func restore(labels: Labels, evidence: Bool, total: Int, cells: [Window.Cell], samples: [Sample]) {
+        let id = id(for: labels, evidence: evidence)
+        let target = series[id]
+        target.total = total
+        if target.windowed {
+            for cell in cells {
+                target.window.replay(cell)
+                if id < links.count { for group in links[id] { group.window.replay(cell) } }
             }
-            target.ring = o.ring.map { ($0.time, $0.at, inputMap[$0.input], $0.line, $0.bytes) }
-            target.next = o.next
         }
+        target.ring = samples.map { ($0.time, $0.countedAt, inputNumber($0.input), $0.line, Array($0.text.utf8)) }
+        target.next = 0
+    }
+
+    private func inputNumber(_ name: String) -> Int {
+        if let i = inputIndex[name] { return i }
+        inputIndex[name] = inputNames.count
+        inputNames.append(name)
+        return inputNames.count - 1
     }
 }

@@ -134,17 +134,39 @@ public struct Window: Sendable {
         return (lo, hi)
     }
 
-    /// Every non-empty bucket still in the ring, oldest first: (first time, last time, count).
-    /// Replaying them with `add` rebuilds the window exactly (a reload keeps its history).
-    public func buckets() -> [(first: EpochMillis, last: EpochMillis, count: Int32)] {
+    public struct Cell: Sendable, Equatable {
+        public var bucket: Int64
+        public var first: EpochMillis
+        public var last: EpochMillis
+        public var count: Int32
+        public init(bucket: Int64, first: EpochMillis, last: EpochMillis, count: Int32) {
+            self.bucket = bucket
+            self.first = first
+            self.last = last
+            self.count = count
+        }
+    }
+
+    /// The newest bucket written (nil when empty).
+    public var newestBucket: Int64? { head == Int64.min ? nil : head }
+
+    /// Non-empty buckets still in the ring from bucket `since` on, oldest first. Replaying
+    /// them (`replay`) rebuilds the window exactly: a reload or a restart keeps its history.
+    public func cells(since: Int64 = .min) -> [Cell] {
         guard head != Int64.min else { return [] }
-        var out: [(first: EpochMillis, last: EpochMillis, count: Int32)] = []
-        var k = head - Int64(capacity) + 1
+        var out: [Cell] = []
+        var k = max(head - Int64(capacity) + 1, since)
         while k <= head {
             let s = slot(k)
-            if counts[s] > 0 { out.append((first[s], last[s], counts[s])) }
+            if counts[s] > 0 { out.append(Cell(bucket: k, first: first[s], last: last[s], count: counts[s])) }
             k += 1
         }
         return out
+    }
+
+    /// Adds a cell's records back: the first and last at their times, the rest at the last.
+    public mutating func replay(_ cell: Cell) {
+        add(cell.first, count: 1)
+        if cell.count > 1 { add(cell.last, count: cell.count - 1) }
     }
 }

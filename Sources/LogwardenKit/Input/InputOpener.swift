@@ -9,15 +9,27 @@ public struct OpenedInput {
     /// The file's modification time (now for stdin): the reference for syslog's missing year.
     public var modified: EpochMillis
     public var compressed: Bool
+    /// The file behind it (nil for stdin and text): how a state file recognises it.
+    public var file: FileIdentity?
+}
+
+/// What identifies a file between runs, besides its first bytes.
+public struct FileIdentity: Sendable, Equatable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    /// Modification time in nanoseconds.
+    public var modified: Int64
 }
 
 public enum InputOpener {
     public static func open(_ spec: InputSpec, now: EpochMillis) throws(InputError) -> OpenedInput {
         let fdSource: FileDescriptorSource
         var modified = now
+        var identity: FileIdentity? = nil
         switch spec {
         case let .text(name, text):
-            return OpenedInput(source: MemorySource(text), name: name, modified: now, compressed: false)
+            return OpenedInput(source: MemorySource(text), name: name, modified: now, compressed: false, file: nil)
         case .stdin:
             fdSource = FileDescriptorSource(fd: 0, name: "-", owns: false)
         case let .file(path):
@@ -25,6 +37,8 @@ public enum InputOpener {
             var st = stat()
             if fstat(fdSource.fd, &st) == 0 {
                 modified = EpochMillis(st.st_mtim.tv_sec) * 1000 + EpochMillis(st.st_mtim.tv_nsec / 1_000_000)
+                identity = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                                        modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
             }
         }
         // Sniff two bytes; a short read just means a tiny or empty input.
@@ -39,10 +53,10 @@ public enum InputOpener {
         let prefix = Array(scratch[0..<got])
         if got == 2, prefix[0] == 0x1f, prefix[1] == 0x8b {
             let gz = try GzipSource(fdSource, name: spec.description, prefix: prefix)
-            return OpenedInput(source: gz, name: spec.description, modified: modified, compressed: true)
+            return OpenedInput(source: gz, name: spec.description, modified: modified, compressed: true, file: identity)
         }
         return OpenedInput(source: PrefixedSource(prefix: prefix, rest: fdSource), name: spec.description,
-                           modified: modified, compressed: false)
+                           modified: modified, compressed: false, file: identity)
     }
 }
 
@@ -64,5 +78,11 @@ public struct PrefixedSource<Rest: ByteSource>: ByteSource {
             return n
         }
         return try rest.read(into: buffer)
+    }
+
+    public mutating func skip(_ count: Int64) throws(InputError) -> Int64 {
+        let fromPrefix = min(Int64(prefix.count), count)
+        prefix.removeFirst(Int(fromPrefix))
+        return try fromPrefix + rest.skip(count - fromPrefix)
     }
 }

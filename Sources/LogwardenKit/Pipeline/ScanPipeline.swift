@@ -15,17 +15,26 @@ public struct ReadOptions: Sendable {
 
 /// What one pass over the inputs produced.
 public struct ScanResult {
+    /// With a state file: cumulative over every run (this run's are `counts.since(state.base)`).
     public var counts: MatchCounts
     /// Inputs that could not be opened or read to the end (the run exits 2).
     public var errors: [InputError]
+    /// The state file could not be written: the run stopped, and what was not committed
+    /// will be read again next run.
+    public var stateError: StateError?
 }
 
 /// One pass over inputs: read, frame, classify, count, and (with rules) evaluate them on
 /// event time between records. A broken input is reported and the others are still read.
+/// With a state file, each input continues from where the last run left it, and counts,
+/// windows, alert states and positions are committed together every `commitRecords`
+/// records or `commitInterval` of wall time.
 public struct ScanPipeline {
     public let patterns: PatternSet
     public let options: ReadOptions
     public let engine: RuleEngine?
+    public var commitRecords = 100_000
+    public var commitInterval = 1.0
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
         self.patterns = patterns
@@ -36,39 +45,122 @@ public struct ScanPipeline {
     /// `onRecord` sees each record with its classification (for `classify`); `onTransition`
     /// each alert transition, in evaluation order. `evaluateThrough` runs evaluations up to
     /// that instant after the last record (rule tests ask about later times).
-    public func run(_ inputs: [InputSpec], evaluateThrough: EpochMillis? = nil,
+    public func run(_ inputs: [InputSpec], state: RunState? = nil, evaluateThrough: EpochMillis? = nil,
                     onRecord: ((Record, Classification?, String) -> Void)? = nil,
                     onTransition: ((AlertTransition) -> Void)? = nil) -> ScanResult {
         var tally = Tally(patterns: patterns, engine: engine)
+        if let state { tally.counts = state.base }
         var errors: [InputError] = []
-        let emit: (AlertTransition) -> Void = { onTransition?($0) }
-        for spec in engine == nil ? inputs : oldestFirst(inputs) {
-            let opened: OpenedInput
-            do { opened = try InputOpener.open(spec, now: options.now) } catch {
-                errors.append(error)
-                continue
-            }
-            let input = tally.begin(opened.name)
-            var source = opened.source
-            let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
-            do {
-                let stats = try RecordReader.read(&source, framing: options.framing, timestamps: timestamps) { record in
+        let emit: (AlertTransition) -> Void = { t in
+            state?.record(t)
+            onTransition?(t)
+        }
+        var sinceCommit = 0
+        var lastCommit = SystemClock.monotonicSeconds()
+        func commit() throws(StateError) {
+            guard let state else { return }
+            tally.counts.matchErrors = tally.classifier.matchErrors.indices.map { state.base.matchErrors[$0] + tally.classifier.matchErrors[$0] }
+            try state.commit(&tally.counts)
+            sinceCommit = 0
+            lastCommit = SystemClock.monotonicSeconds()
+        }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: RecordReader.chunkSize, alignment: 64)
+        defer { chunk.deallocate() }
+        do throws(StateError) {
+            for spec in engine == nil && state == nil ? inputs : oldestFirst(inputs) {
+                let opened: OpenedInput
+                do { opened = try InputOpener.open(spec, now: options.now) } catch {
+                    errors.append(error)
+                    continue
+                }
+                var source = opened.source
+                // Where this input was left, if a state file knows it.
+                var place: (index: Int?, file: FileIdentity, head: [UInt8])? = nil
+                var resume: RecordFramer.Resume? = nil
+                if let state, let file = opened.file {
+                    let head = Self.head(of: spec, now: options.now)
+                    let known = state.position(of: file, head: head, gzip: opened.compressed)
+                    if known.unchanged { continue }
+                    place = (known.index, file, head)
+                    if let r = known.resume, r.offset > 0 {
+                        do {
+                            if try source.skip(r.offset) == r.offset { resume = r } else { source = try InputOpener.open(spec, now: options.now).source }
+                        } catch {
+                            errors.append(error)
+                            continue
+                        }
+                    }
+                }
+                let input = tally.begin(opened.name)
+                let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
+                var stream = RecordStream(framing: options.framing, timestamps: timestamps, resume: resume)
+                let body: (Record) -> Void = { record in
                     let match = tally.count(record, in: input, at: record.time, eventTime: true, emit)
+                    sinceCommit += 1
                     onRecord?(record, match, input.name)
                 }
-                tally.counts.truncatedRecords += stats.truncatedRecords
-            } catch {
-                errors.append(error)
+                func checkpoint() throws(StateError) {
+                    guard let state, let p = place else { return }
+                    place!.index = state.moved(p.index, name: opened.name, file: p.file, head: p.head, gzip: opened.compressed,
+                                               to: stream.resumePoint)
+                    try commit()
+                }
+                var failure: InputError? = nil
+                while true {
+                    let n: Int
+                    do { n = try source.read(into: chunk) } catch {
+                        failure = error
+                        break
+                    }
+                    if n == 0 { break }
+                    stream.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), body)
+                    if state != nil, sinceCommit >= commitRecords || SystemClock.monotonicSeconds() - lastCommit >= commitInterval {
+                        try checkpoint()
+                    }
+                }
+                // A file still being written: its last record may get more lines, so it waits for
+                // the next run, as one pass over all the data would have it.
+                if state == nil || place == nil || opened.compressed || settled(opened) { stream.finish(body) }
+                tally.counts.truncatedRecords += stream.truncatedRecords
+                try checkpoint()
+                if let failure { errors.append(failure) }
             }
+            if let engine {
+                if state != nil {
+                    // Only instants no later record can change: up to now less the lateness. Later
+                    // ones are evaluated by the next run, when their records have arrived.
+                    if let first = tally.counts.firstTime { engine.start(at: first) }
+                    engine.advance(before: options.now - engine.store.allowedLateness + 1, emit)
+                } else if let end = [tally.counts.lastTime, evaluateThrough].compactMap({ $0 }).max() {
+                    // The final evaluation: at the first instant at or after the last record (or the
+                    // latest time a rule test asks about).
+                    engine.start(at: tally.counts.firstTime ?? end)
+                    engine.finish(through: end, emit)
+                }
+            }
+            try commit()
+        } catch {
+            tally.counts.matchErrors = tally.classifier.matchErrors
+            return ScanResult(counts: tally.counts, errors: errors, stateError: error)
         }
-        // The final evaluation: at the first instant at or after the last record (or the
-        // latest time a rule test asks about).
-        if let engine, let end = [tally.counts.lastTime, evaluateThrough].compactMap({ $0 }).max() {
-            engine.start(at: tally.counts.firstTime ?? end)
-            engine.finish(through: end, emit)
-        }
-        tally.counts.matchErrors = tally.classifier.matchErrors
-        return ScanResult(counts: tally.counts, errors: errors)
+        if state == nil { tally.counts.matchErrors = tally.classifier.matchErrors }
+        return ScanResult(counts: tally.counts, errors: errors, stateError: nil)
+    }
+
+    /// Up to 1 KiB from an input's start, decompressed: its fingerprint.
+    static func head(of spec: InputSpec, now: EpochMillis) -> [UInt8] {
+        guard var source = try? InputOpener.open(spec, now: now).source else { return [] }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Fingerprint.maxLength, alignment: 16)
+        defer { buffer.deallocate() }
+        var got = 0
+        while got < buffer.count, let n = try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[got...])), n > 0 { got += n }
+        return Array(buffer[0..<got])
+    }
+
+    /// Not written to for the allowed lateness (1m): its last record is as complete as it
+    /// will get, and evaluations up to now less the lateness may count it.
+    func settled(_ opened: OpenedInput) -> Bool {
+        options.now - opened.modified >= (engine?.store.allowedLateness ?? 60_000)
     }
 
     /// Inputs in the order of their first record's time (unknown last, then as given), so

@@ -110,6 +110,26 @@ public final class RuleEngine {
         }
     }
 
+    /// Continues an earlier run (the state file): each group whose name and interval are
+    /// unchanged goes on from its next instant, and evaluations keep counting.
+    public func restore(next: [String: (interval: Int64, next: EpochMillis)], evaluations: Int) {
+        for group in groups {
+            guard let saved = next[group.definition.name], saved.interval == group.definition.interval else { continue }
+            group.next = saved.next
+            started = true
+        }
+        if started {
+            // A group new to this run starts at the others' next instant.
+            let first = groups.compactMap(\.next).min()!
+            for group in groups where group.next == nil {
+                let i = group.definition.interval
+                group.next = first >= 0 ? (first + i - 1) / i * i : first / i * i
+            }
+        }
+        self.evaluations = evaluations
+        earliest = nextDue()?.1 ?? .max
+    }
+
     static func callsTime(_ e: Expr) -> Bool {
         switch e {
         case let .call(name, args, _): return name == "time" || args.contains(where: callsTime)

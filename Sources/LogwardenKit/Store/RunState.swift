@@ -1,0 +1,327 @@
+import Foundation
+import GRDB
+
+/// What a run continues from and commits to the state file: counters, the rules' series
+/// and windows, rule schedules and alert states, input positions, and history. A commit
+/// writes all of it in one transaction, so after a crash the next run starts from the
+/// last commit with every record counted exactly once.
+public final class RunState {
+    public let file: StateFile
+    /// History (per-minute counts, transitions) older than this, in event time, is pruned.
+    public let retention: Int64
+    let patterns: PatternSet
+    let engine: RuleEngine?
+    private var positions: PositionTable
+    /// Counts of the earlier runs; a run's own are its counts `since` these.
+    public private(set) var base: MatchCounts
+
+    private var committedSeries: [SeriesKey: Int] = [:]
+    private var committedTotals: [Labels: Int] = [:]
+    private var seriesRowID: [Labels: Int64] = [:]
+    private var committedWatermark: EpochMillis?
+    private var transitions: [AlertTransition] = []
+
+    public init(file: StateFile, patterns: PatternSet, engine: RuleEngine?, retention: Int64) throws(StateError) {
+        self.file = file
+        self.patterns = patterns
+        self.engine = engine
+        self.retention = retention
+        var counts = MatchCounts(patterns: patterns)
+        var positions: PositionTable? = nil
+        var committedSeries: [SeriesKey: Int] = [:]
+        var committedTotals: [Labels: Int] = [:]
+        var rowIDs: [Labels: Int64] = [:]
+        var watermark: EpochMillis? = nil
+        try file.read { db in
+            positions = try PositionTable(db)
+            let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Int64) },
+                                  uniquingKeysWith: { a, _ in a })
+            committedSeries = try Self.restoreCounts(db, meta, &counts, patterns)
+            if let engine {
+                watermark = meta["watermark"]
+                (committedTotals, rowIDs) = try Self.restoreSeries(db, meta, engine.store)
+                try Self.restoreRules(db, meta, engine)
+            }
+        }
+        counts.tracksMinutes = true
+        base = counts
+        self.positions = positions!
+        self.committedSeries = committedSeries
+        self.committedTotals = committedTotals
+        seriesRowID = rowIDs
+        committedWatermark = watermark
+    }
+
+    // MARK: positions
+
+    /// Where to start reading an input whose first bytes are `head`. `unchanged` means a
+    /// compressed file already read to its end, with the same size and time: not opened again.
+    public func position(of input: FileIdentity, head: [UInt8], gzip: Bool) -> (index: Int?, resume: RecordFramer.Resume?, unchanged: Bool) {
+        guard let i = positions.lookup(input, head: head) else { return (nil, nil, false) }
+        let p = positions[i]
+        if !gzip, p.resume.offset > input.size { return (i, nil, false) }  // truncated, then grew again: start over
+        let unchanged = gzip && p.gzip && p.file == input
+        return (i, p.resume, unchanged)
+    }
+
+    /// Notes where an input is now; the next commit stores it. Returns its index.
+    @discardableResult
+    public func moved(_ index: Int?, name: String, file: FileIdentity, head: [UInt8], gzip: Bool, to resume: RecordFramer.Resume) -> Int {
+        let print = Fingerprint(head[0..<min(head.count, Fingerprint.maxLength)])
+        return positions.update(index, InputPosition(id: nil, name: name, file: file, fingerprint: print, resume: resume, gzip: gzip))
+    }
+
+    public func record(_ transition: AlertTransition) { transitions.append(transition) }
+
+    // MARK: commit
+
+    /// Commits `counts` (cumulative: `base` plus this run), the engine's state, positions and
+    /// history, all or nothing.
+    public func commit(_ counts: inout MatchCounts) throws(StateError) {
+        let minutes = counts.takeMinuteCounts()
+        let snapshot = counts
+        var written: [SeriesKey: Int] = [:]
+        var totals: [Labels: Int] = [:]
+        var rowIDs: [Labels: Int64] = [:]
+        let newest = engine?.store.watermark ?? snapshot.lastTime
+        do {
+            try file.transaction { db in
+                try saveCounts(db, snapshot, &written)
+                for (m, n) in minutes {
+                    try db.execute(sql: """
+                        INSERT INTO minute_counts(pattern, captures, minute, count) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(pattern, captures, minute) DO UPDATE SET count = count + excluded.count
+                        """, arguments: [patterns.patterns[m.key.pattern].name, Self.encode(m.key.captures), m.minute, n])
+                }
+                if let engine {
+                    try saveSeries(db, engine, &totals, &rowIDs)
+                    try saveRules(db, engine)
+                }
+                for t in transitions {
+                    try db.execute(sql: """
+                        INSERT INTO transitions(eval_time, alertname, state, labels, value, active_at, grp, evidence)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [t.evalTime, t.rule, t.kind.rawValue, JSON.labels(t.alert.labels.pairs).rendered, t.alert.value,
+                                         t.alert.activeAt, t.group, t.evidence.json.rendered])
+                }
+                try positions.save(db, now: SystemClock.wallMillis())
+                if let newest {
+                    // Incremental pruning: what fell out of the retention since the last commit.
+                    try db.execute(sql: "DELETE FROM minute_counts WHERE minute < ?", arguments: [newest - retention])
+                    try db.execute(sql: "DELETE FROM transitions WHERE eval_time < ?", arguments: [newest - retention])
+                }
+            }
+        } catch {
+            // What was not committed is counted again from the last positions next run.
+            counts.restoreMinuteCounts(minutes)
+            throw error
+        }
+        transitions.removeAll()
+        committedSeries.merge(written) { _, b in b }
+        committedTotals.merge(totals) { _, b in b }
+        seriesRowID.merge(rowIDs) { _, b in b }
+        committedWatermark = engine?.store.watermark
+    }
+
+    private func saveCounts(_ db: Database, _ counts: MatchCounts, _ written: inout [SeriesKey: Int]) throws {
+        let scalars: [(String, Int64?)] = [("unmatched", Int64(counts.unmatched)), ("truncated", Int64(counts.truncatedRecords)),
+                                           ("first_time", counts.firstTime), ("last_time", counts.lastTime),
+                                           ("watermark", engine?.store.watermark), ("late_records", engine.map { Int64($0.store.lateRecords) }),
+                                           ("evaluations", engine.map { Int64($0.evaluations) })]
+        for (key, value) in scalars {
+            if let value {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [key, value])
+            }
+        }
+        var perInput: [String: Int] = [:]
+        for input in counts.inputs { perInput[input.name, default: 0] += input.records }
+        for (name, records) in perInput {
+            try db.execute(sql: "INSERT INTO input_counts(name, records) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET records = excluded.records",
+                           arguments: [name, records])
+        }
+        for (i, pattern) in patterns.patterns.enumerated() {
+            let s = counts.perPattern[i]
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO pattern_totals(pattern, identity, count, first_seen, last_seen, example, distinct_values,
+                overflow, match_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [pattern.name, pattern.definition.identity, s.count, s.firstSeen, s.lastSeen, Self.encode(s.example),
+                                 counts.distinctValues(i), counts.overflow[i], counts.matchErrors[i]])
+        }
+        for (key, s) in counts.series where committedSeries[key] != s.count {
+            let pattern = patterns.patterns[key.pattern]
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO pattern_counts(pattern, captures, identity, count, first_seen, last_seen, example)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [pattern.name, Self.encode(key.captures), pattern.definition.identity, s.count, s.firstSeen, s.lastSeen,
+                                 Self.encode(s.example)])
+            written[key] = s.count
+        }
+    }
+
+    private func saveSeries(_ db: Database, _ engine: RuleEngine, _ totals: inout [Labels: Int], _ rowIDs: inout [Labels: Int64]) throws {
+        let store = engine.store
+        let window = store.newWindow()
+        // Buckets that can have changed: from the last commit's watermark less the lateness.
+        let since = committedWatermark.map { window.bucket($0 - store.allowedLateness) - 1 } ?? .min
+        for (id, s) in store.series.enumerated() where committedTotals[s.labels] != s.total {
+            let samples = store.samples(id).map { x -> JSON in
+                .object([("time", x.time.map { .int(Int($0)) } ?? .null), ("at", x.countedAt.map { .int(Int($0)) } ?? .null),
+                         ("input", .string(x.input)), ("line", .int(x.line)), ("text", .string(x.text))])
+            }
+            let rowID: Int64
+            if let known = seriesRowID[s.labels] ?? rowIDs[s.labels] {
+                try db.execute(sql: "UPDATE series SET total = ?, samples = ? WHERE id = ?",
+                               arguments: [s.total, JSON.array(samples).rendered, known])
+                rowID = known
+            } else {
+                try db.execute(sql: "INSERT INTO series(labels, total, evidence, samples) VALUES (?, ?, ?, ?)",
+                               arguments: [JSON.labels(s.labels.pairs).rendered, s.total, s.evidence, JSON.array(samples).rendered])
+                rowID = db.lastInsertedRowID
+                rowIDs[s.labels] = rowID
+            }
+            for cell in s.window.cells(since: since) {
+                try db.execute(sql: "INSERT OR REPLACE INTO buckets(series_id, bucket, count, first, last) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [rowID, cell.bucket, cell.count, cell.first, cell.last])
+            }
+            totals[s.labels] = s.total
+        }
+        if let w = store.watermark {
+            try db.execute(sql: "DELETE FROM buckets WHERE bucket < ?", arguments: [window.bucket(w) - Int64(window.capacity)])
+        }
+    }
+
+    private func saveRules(_ db: Database, _ engine: RuleEngine) throws {
+        try db.execute(sql: "DELETE FROM rule_groups")
+        try db.execute(sql: "DELETE FROM alerts")
+        for group in engine.groups {
+            if let next = group.next {
+                try db.execute(sql: "INSERT INTO rule_groups(name, interval, next) VALUES (?, ?, ?)",
+                               arguments: [group.definition.name, group.definition.interval, next])
+            }
+            for rule in group.alerts.compactMap({ $0 }) {
+                for (seq, a) in rule.activeAlerts.enumerated() {
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO alerts(rule_key, labels, seq, element_labels, state, value, active_at, fired_at,
+                        resolved_at, keep_firing_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [Self.ruleKey(group.definition.name, rule.definition), JSON.labels(a.labels.pairs).rendered, seq,
+                                         JSON.labels(a.elementLabels.pairs).rendered, a.state.rawValue, a.value, a.activeAt,
+                                         a.firedAt, a.resolvedAt, a.keepFiringSince])
+                }
+            }
+        }
+    }
+
+    static func ruleKey(_ group: String, _ rule: RuleDefinition) -> String { group + "\u{1}" + rule.fingerprint }
+
+    // MARK: restoring
+
+    /// Counts of earlier runs for patterns that are unchanged (same name and definition).
+    private static func restoreCounts(_ db: Database, _ meta: [String: Int64], _ counts: inout MatchCounts,
+                                      _ patterns: PatternSet) throws -> [SeriesKey: Int] {
+        var index: [String: Int] = [:]
+        for (i, p) in patterns.patterns.enumerated() { index[p.name + "\u{1}" + p.definition.identity] = i }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM pattern_totals") {
+            guard let i = index[(row["pattern"] as String) + "\u{1}" + (row["identity"] as String)] else { continue }
+            counts.restore(pattern: i, stats: stats(row), distinct: row["distinct_values"], overflow: row["overflow"],
+                           matchErrors: row["match_errors"])
+        }
+        var committed: [SeriesKey: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM pattern_counts") {
+            guard let i = index[(row["pattern"] as String) + "\u{1}" + (row["identity"] as String)] else { continue }
+            let key = SeriesKey(pattern: i, captures: decodeStrings(row["captures"]))
+            let s = stats(row)
+            counts.restore(series: key, stats: s)
+            committed[key] = s.count
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT name, records FROM input_counts") {
+            counts.restore(input: row["name"], records: row["records"])
+        }
+        counts.restore(unmatched: Int(meta["unmatched"] ?? 0), truncated: Int(meta["truncated"] ?? 0),
+                       firstTime: meta["first_time"], lastTime: meta["last_time"])
+        return committed
+    }
+
+    private static func stats(_ row: Row) -> SeriesStats {
+        var s = SeriesStats()
+        s.count = row["count"]
+        s.firstSeen = row["first_seen"]
+        s.lastSeen = row["last_seen"]
+        s.example = decodeExample(row["example"])
+        return s
+    }
+
+    private static func restoreSeries(_ db: Database, _ meta: [String: Int64], _ store: SeriesStore) throws
+        -> ([Labels: Int], [Labels: Int64]) {
+        var cells: [Int64: [Window.Cell]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM buckets ORDER BY bucket") {
+            cells[row["series_id"], default: []].append(Window.Cell(bucket: row["bucket"], first: row["first"], last: row["last"],
+                                                                   count: Int32(row["count"] as Int64)))
+        }
+        var totals: [Labels: Int] = [:]
+        var ids: [Labels: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM series ORDER BY id") {
+            let labels = decodeLabels(row["labels"])
+            let samples = decodeObjects(row["samples"]).map { o in
+                SeriesStore.Sample(time: (o["time"] as? NSNumber)?.int64Value, countedAt: (o["at"] as? NSNumber)?.int64Value,
+                                   input: o["input"] as? String ?? "", line: (o["line"] as? NSNumber)?.intValue ?? 0,
+                                   text: o["text"] as? String ?? "")
+            }
+            let id: Int64 = row["id"]
+            store.restore(labels: labels, evidence: row["evidence"], total: row["total"], cells: cells[id] ?? [], samples: samples)
+            totals[labels] = row["total"]
+            ids[labels] = id
+        }
+        store.restore(watermark: meta["watermark"], lateRecords: Int(meta["late_records"] ?? 0))
+        return (totals, ids)
+    }
+
+    private static func restoreRules(_ db: Database, _ meta: [String: Int64], _ engine: RuleEngine) throws {
+        var next: [String: (interval: Int64, next: EpochMillis)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM rule_groups") { next[row["name"]] = (row["interval"], row["next"]) }
+        engine.restore(next: next, evaluations: Int(meta["evaluations"] ?? 0))
+        var alerts: [String: [Alert]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM alerts ORDER BY rule_key, seq") {
+            guard let state = AlertState(rawValue: row["state"]) else { continue }
+            alerts[row["rule_key"], default: []].append(Alert(
+                labels: decodeLabels(row["labels"]), elementLabels: decodeLabels(row["element_labels"]), annotations: [],
+                state: state, value: row["value"], activeAt: row["active_at"], firedAt: row["fired_at"],
+                resolvedAt: row["resolved_at"], keepFiringSince: row["keep_firing_since"]))
+        }
+        // Rules that are gone or changed find nothing here: their state is dropped.
+        for group in engine.groups {
+            for rule in group.alerts.compactMap({ $0 }) {
+                if let saved = alerts[ruleKey(group.definition.name, rule.definition)] { rule.restore(saved) }
+            }
+        }
+    }
+
+    // MARK: encoding
+
+    static func encode(_ strings: [String]) -> String { JSON.array(strings.map(JSON.string)).rendered }
+
+    static func encode(_ example: Example?) -> String? {
+        example.map { e in
+            JSON.object([("input", .string(e.input)), ("line", .int(e.line)), ("text", .string(e.text)), ("headline", .string(e.headline))]).rendered
+        }
+    }
+
+    static func decodeStrings(_ text: String) -> [String] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String] ?? []
+    }
+
+    static func decodeLabels(_ text: String) -> Labels {
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
+        return Labels(object.map { ($0.key, $0.value) })
+    }
+
+    static func decodeObjects(_ text: String) -> [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
+    }
+
+    static func decodeExample(_ text: String?) -> Example? {
+        guard let text, let o = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
+        return Example(input: o["input"] as? String ?? "", line: (o["line"] as? NSNumber)?.intValue ?? 0,
+                       text: o["text"] as? String ?? "", headline: o["headline"] as? String)
+    }
+}
