@@ -7,6 +7,8 @@ public indirect enum JSON: Sendable, Equatable {
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// JSON rendered before (stored in the state file), written as it is.
+    case raw(String)
 
     public static func == (a: JSON, b: JSON) -> Bool { a.rendered == b.rendered }
 
@@ -29,6 +31,7 @@ public indirect enum JSON: Sendable, Equatable {
         case let .int(i): out += String(i)
         case let .double(d): out += d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)) : "null"
         case let .string(s): Self.writeString(s, to: &out)
+        case let .raw(s): out += s
         case let .array(items):
             out += "["
             for (i, item) in items.enumerated() {

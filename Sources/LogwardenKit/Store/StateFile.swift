@@ -9,13 +9,24 @@ import GRDB
 public final class StateFile {
     public let path: String
     let queue: DatabaseQueue
-    private let lock: StateLock
+    private let lock: StateLock?
 
     /// "LWD1" in SQLite's header: how a state file is told from any other database.
     static let applicationID: Int32 = 0x4C57_4431
 
-    public init(path: String, wait: Bool = false) throws(StateError) {
+    /// Opens for a run (locked, created if missing) or, `readOnly`, for `history` while a
+    /// run may be writing (no lock; WAL lets readers in).
+    public init(path: String, wait: Bool = false, readOnly: Bool = false) throws(StateError) {
         self.path = path
+        if readOnly {
+            guard access(path, R_OK) == 0 else { throw .cannotOpen(path: path, reason: InputError.reason(errno)) }
+            var config = Configuration()
+            config.readonly = true
+            do { queue = try DatabaseQueue(path: path, configuration: config) } catch { throw Self.mapOpen(error, path) }
+            lock = nil
+            try checkOwnership()
+            return
+        }
         lock = try StateLock(path: path, wait: wait)
         if access(path, F_OK) != 0 {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -29,17 +40,7 @@ public final class StateFile {
         } catch {
             throw Self.mapOpen(error, path)
         }
-        do {
-            try queue.inDatabase { db in
-                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                if id != Self.applicationID && (id != 0 || objects > 0) { throw StateError.foreign(path: path) }
-            }
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw Self.mapOpen(error, path)
-        }
+        try checkOwnership()
         do {
             try queue.writeWithoutTransaction { db in
                 // Only now that the file is known to be ours is anything written to it.
@@ -55,6 +56,22 @@ public final class StateFile {
             throw error
         } catch {
             throw Self.mapWrite(error, path)
+        }
+    }
+
+    /// Ours, or new and empty; anything else is left untouched.
+    private func checkOwnership() throws(StateError) {
+        let path = self.path
+        do {
+            try queue.inDatabase { db in
+                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if id != Self.applicationID && (id != 0 || objects > 0) { throw StateError.foreign(path: path) }
+            }
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw Self.mapOpen(error, path)
         }
     }
 
