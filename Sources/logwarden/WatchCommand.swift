@@ -47,6 +47,8 @@ struct Watch: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable).", valueName: "regex"))
     var redact: [String] = []
 
+    @OptionGroup var stateOptions: StateOptions
+
     @Option(name: .long, help: "Own log level on stderr: debug, info, warning or error.")
     var logLevel: LogLevel = .info
 
@@ -106,6 +108,7 @@ struct Watch: ParsableCommand {
         options.serving = listen != nil
         options.textfileInterval = Duration.parseMillis(textfileInterval) ?? 15_000
 
+        let state = try stateOptions.open(patterns: config.patterns, engine: config.engine)
         let control = LiveControl()
         var server: HTTPServer? = nil
         if let listen {
@@ -119,7 +122,7 @@ struct Watch: ParsableCommand {
             logger.info("listening on http://\(server!.host):\(server!.port)")
         }
         let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
-        let pipeline = WatchPipeline(inputs: inputs.isEmpty ? ["-"] : inputs, options: options, config: config, control: control,
+        let pipeline = WatchPipeline(inputs: inputs.isEmpty ? ["-"] : inputs, options: options, config: config, state: state, control: control,
                                      signals: signals, sink: sink, logger: logger) { () throws(ConfigError) -> LiveConfig in
             try Self.load(reading, lateness: lateness, redactor: redactor)
         }

@@ -5,8 +5,9 @@ import Logging
 
 /// What the follower tells the reader of its files.
 public enum FollowEvent {
-    /// A file is followed from now on, under an input name.
-    case opened(id: Int, name: String)
+    /// A file is followed from now on, under an input name, from `offset`; `head` is its
+    /// first bytes (up to 1 KiB), by which a state file knows it.
+    case opened(id: Int, name: String, file: FileIdentity, head: [UInt8], offset: Int64)
     /// New bytes of a file, in order. Valid only during the call.
     case data(id: Int, bytes: UnsafeRawBufferPointer)
     /// The file was truncated (copytruncate, `: >`) or rewritten from its start: what was
@@ -86,6 +87,8 @@ public final class Follower {
 
     public let specs: [String]
     public let options: Options
+    /// Where a known file was left (a state file): the offset to go on from, if any.
+    public var knownOffset: ((FileIdentity, [UInt8]) -> Int64?)?
     private let logger: Logger
     private let inotify: Inotify?
     private var files: [File] = []
@@ -187,9 +190,9 @@ public final class Follower {
                     continue
                 }
                 if let fail = failing[path], now < fail.retryAt { continue }
-                if let f = open(path, name: literal ? spec : path, now: now) {
+                if let (f, file, head) = open(path, name: literal ? spec : path, now: now) {
                     present.insert(f.id)
-                    handle(.opened(id: f.id, name: f.name))
+                    handle(.opened(id: f.id, name: f.name, file: file, head: head, offset: f.offset))
                 }
             }
         }
@@ -199,7 +202,7 @@ public final class Follower {
         }
     }
 
-    private func open(_ path: String, name: String, now: EpochMillis) -> File? {
+    private func open(_ path: String, name: String, now: EpochMillis) -> (File, FileIdentity, [UInt8])? {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         var st = stat()
         guard fd >= 0, fstat(fd, &st) == 0 else {
@@ -215,15 +218,20 @@ public final class Follower {
         if failing.removeValue(forKey: path) != nil { logger.info("input is readable again", metadata: ["path": "\(path)"]) }
         let fromStart = started || options.fromBeginning
         let identity = "\(st.st_dev):\(st.st_ino)"
-        let offset = resume.removeValue(forKey: identity) ?? (fromStart ? 0 : Int64(st.st_size))
+        var head = [UInt8](repeating: 0, count: Fingerprint.maxLength)
+        let got = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        head.removeSubrange(max(0, got)...)
+        let file = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                                modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        let offset = resume.removeValue(forKey: identity) ?? knownOffset?(file, head) ?? (fromStart ? 0 : Int64(st.st_size))
         let f = File(id: nextID, name: name, path: path, fd: fd, device: UInt64(st.st_dev), inode: UInt64(st.st_ino),
                      offset: min(offset, Int64(st.st_size)), now: now)
         f.size = Int64(st.st_size)
         nextID += 1
         files.append(f)
         if status[name] == nil { status[name] = Status(name: name) }
-        logger.info("following", metadata: ["input": "\(name)", "path": "\(path)", "from": "\(fromStart ? "start" : "end")"])
-        return f
+        logger.info("following", metadata: ["input": "\(name)", "path": "\(path)", "offset": "\(f.offset)"])
+        return (f, file, head)
     }
 
     // MARK: reading

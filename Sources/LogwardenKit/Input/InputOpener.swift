@@ -13,15 +13,6 @@ public struct OpenedInput {
     public var file: FileIdentity?
 }
 
-/// What identifies a file between runs, besides its first bytes.
-public struct FileIdentity: Sendable, Equatable {
-    public var device: UInt64
-    public var inode: UInt64
-    public var size: Int64
-    /// Modification time in nanoseconds.
-    public var modified: Int64
-}
-
 public enum InputOpener {
     public static func open(_ spec: InputSpec, now: EpochMillis) throws(InputError) -> OpenedInput {
         let fdSource: FileDescriptorSource

@@ -32,6 +32,8 @@ public struct WatchOptions: Sendable {
     public var maxWait: Int64 = 100
     public var textfile: String?
     public var textfileInterval: Int64 = 15_000
+    /// With a state file: how often positions, counts and alert states are committed.
+    public var commitInterval: Int64 = 1000
     /// The HTTP server shows snapshots: refreshed this often and after each evaluation.
     public var serving = false
     public var snapshotInterval: Int64 = 1000
@@ -54,12 +56,15 @@ public final class WatchPipeline {
     private var tally: Tally
     private let follower: Follower?
     private let stdin: StreamInput?
+    private let state: RunState?
+    private var nextCommit: EpochMillis = 0
 
-    /// One input's record assembly.
+    /// One input's record assembly, and (for a file) where a state file knows it.
     private final class Stream {
         var records: RecordStream
         var input: Tally.Input
         var lastData: EpochMillis
+        var place: (index: Int?, file: FileIdentity, head: [UInt8])?
         init(_ records: RecordStream, _ input: Tally.Input, _ now: EpochMillis) {
             self.records = records
             self.input = input
@@ -78,8 +83,8 @@ public final class WatchPipeline {
     private var nextTextfile: EpochMillis = 0
     private var nextSnapshot: EpochMillis = 0
 
-    public init(inputs: [String], options: WatchOptions, config: LiveConfig, control: LiveControl, signals: Signals,
-                sink: any AlertSink, logger: Logger, load: @escaping () throws(ConfigError) -> LiveConfig) {
+    public init(inputs: [String], options: WatchOptions, config: LiveConfig, state: RunState? = nil, control: LiveControl,
+                signals: Signals, sink: any AlertSink, logger: Logger, load: @escaping () throws(ConfigError) -> LiveConfig) {
         self.options = options
         self.control = control
         self.signals = signals
@@ -87,8 +92,11 @@ public final class WatchPipeline {
         self.logger = logger
         self.load = load
         tally = Tally(patterns: config.patterns, engine: config.engine)
+        self.state = state
+        if let state { tally.counts = state.base }
         let files = inputs.filter { $0 != "-" }
         follower = files.isEmpty ? nil : Follower(specs: files, options: options.follow, logger: logger)
+        if let state { follower?.knownOffset = { state.knownOffset($0, head: $1) } }
         stdin = inputs.contains("-") ? StreamInput() : nil
         startTime = SystemClock.wallMillis()
         lastReload = startTime
@@ -144,6 +152,10 @@ public final class WatchPipeline {
             }
             let evaluated = evaluate(before: clock())
             publish(force: evaluated)
+            if state != nil, SystemClock.wallMillis() >= nextCommit {
+                commit()
+                nextCommit = SystemClock.wallMillis() + options.commitInterval
+            }
             if !more { wait(until: nextDeadline()) }
         }
         shutdown()
@@ -157,15 +169,47 @@ public final class WatchPipeline {
         return arrival
     }
 
-    private func newRecords() -> RecordStream {
+    private func newRecords(_ resume: RecordFramer.Resume? = nil) -> RecordStream {
         RecordStream(framing: options.read.framing,
-                     timestamps: TimestampParser(referenceTime: SystemClock.wallMillis(), defaultOffsetSeconds: options.read.defaultOffsetSeconds))
+                     timestamps: TimestampParser(referenceTime: SystemClock.wallMillis(), defaultOffsetSeconds: options.read.defaultOffsetSeconds),
+                     resume: resume)
+    }
+
+    // MARK: state
+
+    private func moved(_ stream: Stream) {
+        guard let state, let place = stream.place else { return }
+        stream.place!.index = state.moved(place.index, name: stream.input.name, file: place.file, head: place.head, gzip: false,
+                                          to: stream.records.resumePoint)
+    }
+
+    /// Positions, counts, windows and alert states, in one transaction. A failure is logged
+    /// and retried at the next commit; after a crash the last commit is where reading resumes.
+    private func commit() {
+        guard let state else { return }
+        for stream in streams.values { moved(stream) }
+        // Match errors live in the classifier until then; counters of a reload are in counts.
+        let carried = tally.counts.matchErrors
+        for i in carried.indices { tally.counts.matchErrors[i] += tally.classifier.matchErrors[i] }
+        defer { tally.counts.matchErrors = carried }
+        do throws(StateError) {
+            try state.commit(&tally.counts)
+        } catch {
+            logger.error("cannot commit the state; will retry", metadata: ["error": "\(error.description)"])
+        }
     }
 
     private func handle(_ event: FollowEvent, _ now: EpochMillis) {
         switch event {
-        case let .opened(id, name):
-            streams[id] = Stream(newRecords(), tally.input(named: name), now)
+        case let .opened(id, name, file, head, offset):
+            // Go on as the last run left it (line numbers, the time records inherit), else
+            // from where the follower starts.
+            let known = state?.position(of: file, head: head, gzip: false)
+            let resume = known?.resume.flatMap { $0.offset == offset ? $0 : nil }
+                ?? RecordFramer.Resume(offset: offset, line: 0, lastTime: nil, timestamped: false)
+            let stream = Stream(newRecords(resume), tally.input(named: name), now)
+            if state != nil { stream.place = (known?.index, file, head) }
+            streams[id] = stream
         case let .data(id, bytes):
             guard let stream = streams[id] else { return }
             stream.lastData = now
@@ -178,12 +222,18 @@ public final class WatchPipeline {
         case let .closed(id):
             guard let stream = streams.removeValue(forKey: id) else { return }
             stream.records.finish { count($0, stream.input) }
+            moved(stream)
         }
     }
 
     private func count(_ record: Record, _ input: Tally.Input) {
         let time = options.eventTime ? (record.time ?? arrival) : arrival
-        tally.count(record, in: input, at: time, eventTime: options.eventTime) { sink.emit($0) }
+        tally.count(record, in: input, at: time, eventTime: options.eventTime) { emit($0) }
+    }
+
+    private func emit(_ t: AlertTransition) {
+        state?.record(t)
+        sink.emit(t)
     }
 
     /// Records that waited `maxWait` for a continuation line that did not come.
@@ -207,9 +257,9 @@ public final class WatchPipeline {
         if options.eventTime {
             guard now - lastData >= Self.quiet else { return false }
             engine.start(at: now - options.allowedLateness)
-            engine.advance(before: now - options.allowedLateness) { sink.emit($0) }
+            engine.advance(before: now - options.allowedLateness) { emit($0) }
         } else {
-            engine.advance(before: now) { sink.emit($0) }
+            engine.advance(before: now) { emit($0) }
         }
         return engine.evaluations != before
     }
@@ -310,15 +360,18 @@ public final class WatchPipeline {
             publish(force: true)
             return
         }
+        commit()  // what was counted under the old configuration, before it goes
         let old = tally
         var counts = old.counts
         for i in counts.matchErrors.indices { counts.matchErrors[i] += old.classifier.matchErrors[i] }
         tally = Tally(patterns: config.patterns, engine: config.engine)
         tally.counts.carry(counts)
+        tally.counts.tracksMinutes = state != nil
         if let engine = config.engine {
             if let previous = old.engine { engine.takeOver(previous) }
             engine.start(at: clock())
         }
+        state?.reloaded(patterns: config.patterns, engine: config.engine)
         for stream in allStreams { stream.input = tally.input(named: stream.input.name) }
         reloadOK = true
         lastReload = SystemClock.wallMillis()
@@ -328,17 +381,20 @@ public final class WatchPipeline {
         publish(force: true)
     }
 
-    /// Stop reading; emit what is assembled, run the last evaluation, write the outputs.
+    /// Stop reading; emit what is assembled, run the last evaluation, write the outputs. With
+    /// a state file, a file's unfinished record stays unread: the next start reads it whole.
     private func shutdown() {
-        for stream in allStreams { stream.records.finish { count($0, stream.input) } }
-        follower?.closeAll { _ in }
-        streams.removeAll()
+        if let stream = stdinStream { stream.records.finish { count($0, stream.input) } }
+        if state == nil { for stream in streams.values { stream.records.finish { count($0, stream.input) } } }
         // The last evaluation: now, or on event time at the newest record (as `scan` ends).
         if let engine = tally.engine {
             let end = options.eventTime ? (engine.store.watermark ?? clock()) : clock()
             engine.start(at: end)
-            engine.finish(through: end) { sink.emit($0) }
+            engine.finish(through: end) { emit($0) }
         }
+        commit()
+        follower?.closeAll { _ in }
+        streams.removeAll()
         sink.finish()
         nextTextfile = 0
         publish(force: true)

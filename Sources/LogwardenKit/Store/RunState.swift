@@ -9,8 +9,8 @@ public final class RunState {
     public let file: StateFile
     /// History (per-minute counts, transitions) older than this, in event time, is pruned.
     public let retention: Int64
-    let patterns: PatternSet
-    let engine: RuleEngine?
+    private(set) var patterns: PatternSet
+    private(set) var engine: RuleEngine?
     private var positions: PositionTable
     /// Counts of the earlier runs; a run's own are its counts `since` these.
     public private(set) var base: MatchCounts
@@ -50,6 +50,22 @@ public final class RunState {
         self.committedTotals = committedTotals
         seriesRowID = rowIDs
         committedWatermark = watermark
+    }
+
+    /// Commits from now on come from a reloaded configuration: everything is written anew.
+    public func reloaded(patterns: PatternSet, engine: RuleEngine?) {
+        self.patterns = patterns
+        self.engine = engine
+        committedSeries.removeAll()
+        committedTotals.removeAll()
+        committedWatermark = nil
+    }
+
+    /// The offset to follow a file from, if the state knows it (0 when it was truncated since).
+    public func knownOffset(_ file: FileIdentity, head: [UInt8]) -> Int64? {
+        let p = position(of: file, head: head, gzip: false)
+        guard p.index != nil else { return nil }
+        return p.resume?.offset ?? 0
     }
 
     // MARK: positions
