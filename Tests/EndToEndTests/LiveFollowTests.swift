@@ -30,4 +30,10 @@ import Testing
         #expect(status == 0, "\(out)")
         #expect(out.contains("1 passed, 0 failed"), "\(out)")
     }
+
+    @Test func watchStateSurvivesStopAndKill() throws {
+        let (status, out) = try runScript("restart_test.py", [])
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("2 passed, 0 failed"), "\(out)")
+    }
 }

@@ -149,6 +149,14 @@ public final class Follower {
         return readAll(now, handle)
     }
 
+    /// Up to 1 KiB from the start of a followed file (its fingerprint grows with it).
+    public func head(of id: Int) -> [UInt8]? {
+        guard let f = files.first(where: { $0.id == id }) else { return nil }
+        var head = [UInt8](repeating: 0, count: Fingerprint.maxLength)
+        let got = head.withUnsafeMutableBytes { pread(f.fd, $0.baseAddress, $0.count, 0) }
+        return got >= 0 ? Array(head[0..<got]) : nil
+    }
+
     /// Stops following: every file is closed (after the caller's last read).
     public func closeAll(_ handle: (FollowEvent) -> Void) {
         for f in files {

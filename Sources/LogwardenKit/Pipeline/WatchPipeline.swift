@@ -64,7 +64,7 @@ public final class WatchPipeline {
         var records: RecordStream
         var input: Tally.Input
         var lastData: EpochMillis
-        var place: (index: Int?, file: FileIdentity, head: [UInt8])?
+        var place: (id: Int, index: Int?, file: FileIdentity, head: [UInt8])?
         init(_ records: RecordStream, _ input: Tally.Input, _ now: EpochMillis) {
             self.records = records
             self.input = input
@@ -152,7 +152,7 @@ public final class WatchPipeline {
             }
             let evaluated = evaluate(before: clock())
             publish(force: evaluated)
-            if state != nil, SystemClock.wallMillis() >= nextCommit {
+            if state != nil, announced > 0 || SystemClock.wallMillis() >= nextCommit {
                 commit()
                 nextCommit = SystemClock.wallMillis() + options.commitInterval
             }
@@ -179,8 +179,10 @@ public final class WatchPipeline {
 
     private func moved(_ stream: Stream) {
         guard let state, let place = stream.place else { return }
-        stream.place!.index = state.moved(place.index, name: stream.input.name, file: place.file, head: place.head, gzip: false,
-                                          to: stream.records.resumePoint)
+        // A file opened short (or empty) is known by more of its start as it grows.
+        if place.head.count < Fingerprint.maxLength, let head = follower?.head(of: place.id) { stream.place!.head = head }
+        stream.place!.index = state.moved(place.index, name: stream.input.name, file: place.file, head: stream.place!.head,
+                                          gzip: false, to: stream.records.resumePoint)
     }
 
     /// Positions, counts, windows and alert states, in one transaction. A failure is logged
@@ -194,6 +196,7 @@ public final class WatchPipeline {
         defer { tally.counts.matchErrors = carried }
         do throws(StateError) {
             try state.commit(&tally.counts)
+            announced = 0
         } catch {
             logger.error("cannot commit the state; will retry", metadata: ["error": "\(error.description)"])
         }
@@ -208,7 +211,7 @@ public final class WatchPipeline {
             let resume = known?.resume.flatMap { $0.offset == offset ? $0 : nil }
                 ?? RecordFramer.Resume(offset: offset, line: 0, lastTime: nil, timestamped: false)
             let stream = Stream(newRecords(resume), tally.input(named: name), now)
-            if state != nil { stream.place = (known?.index, file, head) }
+            if state != nil { stream.place = (id, known?.index, file, head) }
             streams[id] = stream
         case let .data(id, bytes):
             guard let stream = streams[id] else { return }
@@ -220,9 +223,10 @@ public final class WatchPipeline {
             stream.records.finish { count($0, stream.input) }
             stream.records = newRecords()
         case let .closed(id):
-            guard let stream = streams.removeValue(forKey: id) else { return }
+            guard let stream = streams[id] else { return }
             stream.records.finish { count($0, stream.input) }
             moved(stream)
+            streams[id] = nil
         }
     }
 
@@ -233,8 +237,13 @@ public final class WatchPipeline {
 
     private func emit(_ t: AlertTransition) {
         state?.record(t)
+        announced += 1
         sink.emit(t)
     }
+
+    /// Transitions announced since the last commit: committed at once, so a crash right
+    /// after rarely announces one twice.
+    private var announced = 0
 
     /// Records that waited `maxWait` for a continuation line that did not come.
     private func flushQuiet(_ now: EpochMillis) {
