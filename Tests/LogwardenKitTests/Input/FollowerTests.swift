@@ -15,7 +15,7 @@ import Testing
 
         func handle(_ event: FollowEvent) {
             switch event {
-            case let .opened(id, name):
+            case let .opened(id, name, _, _, _):
                 names[id] = name
                 events.append("opened \(name)")
             case let .data(id, bytes):
