@@ -57,10 +57,10 @@ public struct ScanPipeline {
         }
         var sinceCommit = 0
         var lastCommit = SystemClock.monotonicSeconds()
-        func commit() throws(StateError) {
+        func commit(final: Bool = false) throws(StateError) {
             guard let state else { return }
             tally.counts.matchErrors = tally.classifier.matchErrors.indices.map { state.base.matchErrors[$0] + tally.classifier.matchErrors[$0] }
-            try state.commit(&tally.counts)
+            try state.commit(&tally.counts, final: final)
             sinceCommit = 0
             lastCommit = SystemClock.monotonicSeconds()
         }
@@ -138,7 +138,7 @@ public struct ScanPipeline {
                     engine.finish(through: end, emit)
                 }
             }
-            try commit()
+            try commit(final: true)
         } catch {
             tally.counts.matchErrors = tally.classifier.matchErrors
             return ScanResult(counts: tally.counts, errors: errors, stateError: error)

@@ -187,7 +187,7 @@ public final class WatchPipeline {
 
     /// Positions, counts, windows and alert states, in one transaction. A failure is logged
     /// and retried at the next commit; after a crash the last commit is where reading resumes.
-    private func commit() {
+    private func commit(final: Bool = false) {
         guard let state else { return }
         for stream in streams.values { moved(stream) }
         // Match errors live in the classifier until then; counters of a reload are in counts.
@@ -195,7 +195,7 @@ public final class WatchPipeline {
         for i in carried.indices { tally.counts.matchErrors[i] += tally.classifier.matchErrors[i] }
         defer { tally.counts.matchErrors = carried }
         do throws(StateError) {
-            try state.commit(&tally.counts)
+            try state.commit(&tally.counts, final: final)
             announced = 0
         } catch {
             logger.error("cannot commit the state; will retry", metadata: ["error": "\(error.description)"])
@@ -401,7 +401,7 @@ public final class WatchPipeline {
             engine.start(at: end)
             engine.finish(through: end) { emit($0) }
         }
-        commit()
+        commit(final: true)
         follower?.closeAll { _ in }
         streams.removeAll()
         sink.finish()

@@ -20,6 +20,8 @@ public final class RunState {
     private var seriesRowID: [Labels: Int64] = [:]
     private var committedWatermark: EpochMillis?
     private var transitions: [AlertTransition] = []
+    public var samplesInterval = 30.0
+    private var lastSamples = SystemClock.monotonicSeconds()
 
     public init(file: StateFile, patterns: PatternSet, engine: RuleEngine?, retention: Int64) throws(StateError) {
         self.file = file
@@ -92,8 +94,10 @@ public final class RunState {
     // MARK: commit
 
     /// Commits `counts` (cumulative: `base` plus this run), the engine's state, positions and
-    /// history, all or nothing.
-    public func commit(_ counts: inout MatchCounts) throws(StateError) {
+    /// history, all or nothing. Evidence samples, which only illustrate, are written at the
+    /// `final` commit and every `samplesInterval` seconds: a crash may show older ones.
+    public func commit(_ counts: inout MatchCounts, final: Bool = false) throws(StateError) {
+        let withSamples = final || SystemClock.monotonicSeconds() - lastSamples >= samplesInterval
         let minutes = counts.takeMinuteCounts()
         let snapshot = counts
         var written: [SeriesKey: Int] = [:]
@@ -104,27 +108,27 @@ public final class RunState {
             try file.transaction { db in
                 try saveCounts(db, snapshot, &written)
                 for (m, n) in minutes {
-                    try db.execute(sql: """
+                    try run(db, """
                         INSERT INTO minute_counts(pattern, captures, minute, count) VALUES (?, ?, ?, ?)
                         ON CONFLICT(pattern, captures, minute) DO UPDATE SET count = count + excluded.count
-                        """, arguments: [patterns.patterns[m.key.pattern].name, Self.encode(m.key.captures), m.minute, n])
+                        """, [patterns.patterns[m.key.pattern].name, Self.encode(m.key.captures), m.minute, n])
                 }
                 if let engine {
-                    try saveSeries(db, engine, &totals, &rowIDs)
+                    try saveSeries(db, engine, withSamples: withSamples, &totals, &rowIDs)
                     try saveRules(db, engine)
                 }
                 for t in transitions {
-                    try db.execute(sql: """
+                    try run(db, """
                         INSERT INTO transitions(eval_time, alertname, state, labels, value, active_at, grp, evidence)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [t.evalTime, t.rule, t.kind.rawValue, JSON.labels(t.alert.labels.pairs).rendered, t.alert.value,
+                        """, [t.evalTime, t.rule, t.kind.rawValue, JSON.labels(t.alert.labels.pairs).rendered, t.alert.value,
                                          t.alert.activeAt, t.group, t.evidence.json.rendered])
                 }
                 try positions.save(db, now: SystemClock.wallMillis())
                 if let newest {
                     // Incremental pruning: what fell out of the retention since the last commit.
-                    try db.execute(sql: "DELETE FROM minute_counts WHERE minute < ?", arguments: [newest - retention])
-                    try db.execute(sql: "DELETE FROM transitions WHERE eval_time < ?", arguments: [newest - retention])
+                    try run(db, "DELETE FROM minute_counts WHERE minute < ?", [newest - retention])
+                    try run(db, "DELETE FROM transitions WHERE eval_time < ?", [newest - retention])
                 }
             }
         } catch {
@@ -133,6 +137,7 @@ public final class RunState {
             throw error
         }
         transitions.removeAll()
+        if withSamples { lastSamples = SystemClock.monotonicSeconds() }
         committedSeries.merge(written) { _, b in b }
         committedTotals.merge(totals) { _, b in b }
         seriesRowID.merge(rowIDs) { _, b in b }
@@ -146,81 +151,98 @@ public final class RunState {
                                            ("evaluations", engine.map { Int64($0.evaluations) })]
         for (key, value) in scalars {
             if let value {
-                try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                               arguments: [key, value])
+                try run(db, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               [key, value])
             }
         }
         var perInput: [String: Int] = [:]
         for input in counts.inputs { perInput[input.name, default: 0] += input.records }
         for (name, records) in perInput {
-            try db.execute(sql: "INSERT INTO input_counts(name, records) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET records = excluded.records",
-                           arguments: [name, records])
+            try run(db, "INSERT INTO input_counts(name, records) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET records = excluded.records",
+                           [name, records])
         }
         for (i, pattern) in patterns.patterns.enumerated() {
             let s = counts.perPattern[i]
-            try db.execute(sql: """
+            try run(db, """
                 INSERT OR REPLACE INTO pattern_totals(pattern, identity, count, first_seen, last_seen, example, distinct_values,
                 overflow, match_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [pattern.name, pattern.definition.identity, s.count, s.firstSeen, s.lastSeen, Self.encode(s.example),
+                """, [pattern.name, pattern.definition.identity, s.count, s.firstSeen, s.lastSeen, Self.encode(s.example),
                                  counts.distinctValues(i), counts.overflow[i], counts.matchErrors[i]])
         }
         for (key, s) in counts.series where committedSeries[key] != s.count {
             let pattern = patterns.patterns[key.pattern]
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO pattern_counts(pattern, captures, identity, count, first_seen, last_seen, example)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [pattern.name, Self.encode(key.captures), pattern.definition.identity, s.count, s.firstSeen, s.lastSeen,
-                                 Self.encode(s.example)])
+            if committedSeries[key] == nil {
+                try run(db, """
+                    INSERT OR REPLACE INTO pattern_counts(pattern, captures, identity, count, first_seen, last_seen, example)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, [pattern.name, Self.encode(key.captures), pattern.definition.identity, s.count, s.firstSeen, s.lastSeen,
+                          Self.encode(s.example)])
+            } else {
+                // Its example was stored with it: only the counts move.
+                try run(db, "UPDATE pattern_counts SET count = ?, first_seen = ?, last_seen = ? WHERE pattern = ? AND captures = ?",
+                        [s.count, s.firstSeen, s.lastSeen, pattern.name, Self.encode(key.captures)])
+            }
             written[key] = s.count
         }
     }
 
-    private func saveSeries(_ db: Database, _ engine: RuleEngine, _ totals: inout [Labels: Int], _ rowIDs: inout [Labels: Int64]) throws {
+    private func saveSeries(_ db: Database, _ engine: RuleEngine, withSamples: Bool, _ totals: inout [Labels: Int],
+                            _ rowIDs: inout [Labels: Int64]) throws {
         let store = engine.store
         let window = store.newWindow()
         // Buckets that can have changed: from the last commit's watermark less the lateness.
         let since = committedWatermark.map { window.bucket($0 - store.allowedLateness) - 1 } ?? .min
         for (id, s) in store.series.enumerated() where committedTotals[s.labels] != s.total {
+            let known = seriesRowID[s.labels] ?? rowIDs[s.labels]
+            if let known, !withSamples {
+                try run(db, "UPDATE series SET total = ? WHERE id = ?", [s.total, known])
+                for cell in s.window.cells(since: since) {
+                    try run(db, "INSERT OR REPLACE INTO buckets(series_id, bucket, count, first, last) VALUES (?, ?, ?, ?, ?)",
+                            [known, cell.bucket, cell.count, cell.first, cell.last])
+                }
+                totals[s.labels] = s.total
+                continue
+            }
             let samples = store.samples(id).map { x -> JSON in
                 .object([("time", x.time.map { .int(Int($0)) } ?? .null), ("at", x.countedAt.map { .int(Int($0)) } ?? .null),
                          ("input", .string(x.input)), ("line", .int(x.line)), ("text", .string(x.text))])
             }
             let rowID: Int64
-            if let known = seriesRowID[s.labels] ?? rowIDs[s.labels] {
-                try db.execute(sql: "UPDATE series SET total = ?, samples = ? WHERE id = ?",
-                               arguments: [s.total, JSON.array(samples).rendered, known])
+            if let known {
+                try run(db, "UPDATE series SET total = ?, samples = ? WHERE id = ?",
+                               [s.total, JSON.array(samples).rendered, known])
                 rowID = known
             } else {
-                try db.execute(sql: "INSERT INTO series(labels, total, evidence, samples) VALUES (?, ?, ?, ?)",
-                               arguments: [JSON.labels(s.labels.pairs).rendered, s.total, s.evidence, JSON.array(samples).rendered])
+                try run(db, "INSERT INTO series(labels, total, evidence, samples) VALUES (?, ?, ?, ?)",
+                               [JSON.labels(s.labels.pairs).rendered, s.total, s.evidence, JSON.array(samples).rendered])
                 rowID = db.lastInsertedRowID
                 rowIDs[s.labels] = rowID
             }
             for cell in s.window.cells(since: since) {
-                try db.execute(sql: "INSERT OR REPLACE INTO buckets(series_id, bucket, count, first, last) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [rowID, cell.bucket, cell.count, cell.first, cell.last])
+                try run(db, "INSERT OR REPLACE INTO buckets(series_id, bucket, count, first, last) VALUES (?, ?, ?, ?, ?)",
+                               [rowID, cell.bucket, cell.count, cell.first, cell.last])
             }
             totals[s.labels] = s.total
         }
         if let w = store.watermark {
-            try db.execute(sql: "DELETE FROM buckets WHERE bucket < ?", arguments: [window.bucket(w) - Int64(window.capacity)])
+            try run(db, "DELETE FROM buckets WHERE bucket < ?", [window.bucket(w) - Int64(window.capacity)])
         }
     }
 
     private func saveRules(_ db: Database, _ engine: RuleEngine) throws {
-        try db.execute(sql: "DELETE FROM rule_groups")
-        try db.execute(sql: "DELETE FROM alerts")
+        try run(db, "DELETE FROM rule_groups")
+        try run(db, "DELETE FROM alerts")
         for group in engine.groups {
             if let next = group.next {
-                try db.execute(sql: "INSERT INTO rule_groups(name, interval, next) VALUES (?, ?, ?)",
-                               arguments: [group.definition.name, group.definition.interval, next])
+                try run(db, "INSERT INTO rule_groups(name, interval, next) VALUES (?, ?, ?)",
+                               [group.definition.name, group.definition.interval, next])
             }
             for rule in group.alerts.compactMap({ $0 }) {
                 for (seq, a) in rule.activeAlerts.enumerated() {
-                    try db.execute(sql: """
+                    try run(db, """
                         INSERT OR REPLACE INTO alerts(rule_key, labels, seq, element_labels, state, value, active_at, fired_at,
                         resolved_at, keep_firing_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [Self.ruleKey(group.definition.name, rule.definition), JSON.labels(a.labels.pairs).rendered, seq,
+                        """, [Self.ruleKey(group.definition.name, rule.definition), JSON.labels(a.labels.pairs).rendered, seq,
                                          JSON.labels(a.elementLabels.pairs).rendered, a.state.rawValue, a.value, a.activeAt,
                                          a.firedAt, a.resolvedAt, a.keepFiringSince])
                 }
@@ -229,6 +251,11 @@ public final class RunState {
     }
 
     static func ruleKey(_ group: String, _ rule: RuleDefinition) -> String { group + "\u{1}" + rule.fingerprint }
+
+    /// A statement compiled once per connection: commits run the same few thousand times.
+    private func run(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
 
     // MARK: restoring
 
