@@ -106,3 +106,72 @@ import Testing
         #expect(counters(dir + "/a.prom") == counters(dir + "/single.prom"))
     }
 }
+
+/// Alert state across runs follows the rules: unchanged ones go on, changed ones start
+/// over, removed ones are dropped.
+@Suite struct StateRuleChangeTests {
+    func rules(_ dir: String, forDuration: String, second: Bool) throws {
+        var text = """
+            groups:
+              - name: g
+                interval: 1m
+                rules:
+                  - alert: Timeouts
+                    expr: sum(increase(logwarden_matches_total{class="timeout"}[10m])) > 0
+                    for: \(forDuration)
+
+            """
+        if second {
+            text += """
+                      - alert: AnyTimeout
+                        expr: sum(logwarden_matches_total{class="timeout"}) > 0
+
+                """
+        }
+        try text.write(toFile: dir + "/rules/a.yaml", atomically: true, encoding: .utf8)
+    }
+
+    func scan(_ dir: String, now: String) throws -> [String] {
+        let r = try CLI.sh("cd \(dir) && LOGWARDEN_NOW=\(now) \(CLI.binary) scan --rules rules --state s.db --output json app.log")
+        return r.output.split(separator: "\n").filter { $0.contains(#""type":"alert""#) }.map { line in
+            let state = line.range(of: #""state":"[a-z]+""#, options: .regularExpression).map { String(line[$0]) } ?? "?"
+            let name = line.range(of: #""alertname":"[A-Za-z]+""#, options: .regularExpression).map { String(line[$0]) } ?? "?"
+            return name + " " + state
+        }
+    }
+
+    @Test func unchangedGoOnChangedStartOverRemovedAreDropped() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        _ = try CLI.sh("cp \(CLI.root)/rules/patterns/*.yaml \(dir)/rules/")
+        // One timeout a minute, appended up to each run's "now", as a live log would be.
+        func append(through minute: Int, from first: Int) throws {
+            var text = ""
+            for m in first...minute { text += "2025-10-27 10:0\(m):00,000 WARNING [calsync.google] events.list timed out for user=1 after 30.0s\n" }
+            let h = FileHandle(forWritingAtPath: dir + "/app.log")!
+            h.seekToEndOfFile()
+            h.write(Data(text.utf8))
+            h.closeFile()
+            _ = try CLI.sh("touch -d '2025-10-27 10:0\(minute):00Z' \(dir)/app.log")
+        }
+        _ = FileManager.default.createFile(atPath: dir + "/app.log", contents: nil)
+
+        try rules(dir, forDuration: "5m", second: true)
+        try append(through: 3, from: 0)
+        // Timeouts pending since 10:01 (AnyTimeout fires at once).
+        let first = try scan(dir, now: "2025-10-27T10:04:00Z")
+        #expect(first.contains(#""alertname":"Timeouts" "state":"pending""#), "\(first)")
+        // Unchanged: Timeouts goes on and fires at 10:06, without a second pending.
+        try append(through: 6, from: 4)
+        let second = try scan(dir, now: "2025-10-27T10:07:30Z")
+        #expect(second == [#""alertname":"Timeouts" "state":"firing""#], "\(second)")
+        // Changed `for`: it starts over (pending again); the removed rule leaves the state.
+        try rules(dir, forDuration: "10m", second: false)
+        try append(through: 8, from: 7)
+        let third = try scan(dir, now: "2025-10-27T10:09:30Z")
+        #expect(third == [#""alertname":"Timeouts" "state":"pending""#], "\(third)")
+        let left = try CLI.sh("python3 -c \"import sqlite3; print(sqlite3.connect('\(dir)/s.db').execute('select count(*) from alerts').fetchone()[0])\"")
+        #expect(left.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(left.output)")
+    }
+}
