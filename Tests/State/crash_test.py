@@ -294,6 +294,9 @@ def run(a, binary, rules, work):
     else:
         builtin_generate(inp, a.lines, a.seed)
     last = last_timestamp(inp)
+    # A log file's mtime is the time of its last write: logwarden --state keeps back the
+    # last record of a file changed within the lateness (1m) before now.
+    os.utime(inp, (last.timestamp(), last.timestamp()))
     now = (last.replace(second=0, microsecond=0) + datetime.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     print("input: %d lines, %.1f MB (%s generator, seed %d, %.1fs); last timestamp %s; LOGWARDEN_NOW=%s" % (
         a.lines, os.path.getsize(inp) / 1e6, gen, a.seed, time.monotonic() - t0,
