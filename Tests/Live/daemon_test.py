@@ -34,6 +34,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from prom import parse_textfile  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMTOOL = os.environ.get("PROMTOOL", "/usr/bin/promtool")
@@ -248,31 +250,12 @@ def http(url, method="GET", timeout=5):
         raise Fail(f"{method} {url}: {e}")
 
 
-LINE_RX = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+-?\d+)?\s*$')
-LABEL_RX = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
-
-
 def parse_prom(text):
     """Prometheus text exposition -> list of (name, {labels}, float)."""
-    out = []
-    for ln in text.splitlines():
-        if not ln.strip() or ln.startswith("#"):
-            continue
-        m = LINE_RX.match(ln)
-        if not m:
-            raise Fail(f"unparsable exposition line: {ln!r}")
-        labels = {}
-        body = m.group(3) or ""
-        pos = 0
-        while pos < len(body):
-            lm = LABEL_RX.match(body, pos)
-            if not lm:
-                raise Fail(f"unparsable labels in: {ln!r}")
-            labels[lm.group(1)] = re.sub(r'\\(.)', lambda x: {"n": "\n"}.get(x.group(1), x.group(1)),
-                                         lm.group(2))
-            pos = lm.end()
-        out.append((m.group(1), labels, float(m.group(4))))
-    return out
+    try:
+        return parse_textfile(text)
+    except ValueError as e:
+        raise Fail(str(e))
 
 
 def total(samples, name, **match):

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from prom import parse_textfile  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_BIN = os.environ.get("LOGWARDEN_BIN", os.path.join(REPO, ".build/debug/logwarden"))
@@ -114,30 +116,6 @@ def last_timestamp(path):
 
 # --------------------------------------------------------------------------- textfile
 
-_SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?$')
-_LABEL_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?')
-
-
-def parse_textfile(text):
-    """[(name, {label: value}, float)] of a Prometheus text exposition."""
-    out = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        m = _SAMPLE_RE.match(line)
-        if not m:
-            raise ValueError("unparsable textfile line: %r" % line)
-        labels = {}
-        body = m.group(3) or ""
-        pos = 0
-        while pos < len(body):
-            lm = _LABEL_RE.match(body, pos)
-            if not lm:
-                raise ValueError("unparsable labels: %r" % line)
-            labels[lm.group(1)] = lm.group(2).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
-            pos = lm.end()
-        out.append((m.group(1), labels, float(m.group(4))))
-    return out
 
 
 def series_key(name, labels):

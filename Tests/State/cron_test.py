@@ -22,6 +22,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from prom import parse_textfile  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_BIN = os.environ.get("LOGWARDEN_BIN", os.path.join(REPO, ".build/debug/logwarden"))
@@ -172,34 +174,13 @@ ALERTNAMES = ["Upstream5xxSustained", "RateLimitedNow", "TracebackBurst", "Error
 
 # --------------------------------------------------------------------------- textfile
 
-_SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?$')
-_LABEL_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?')
-
-
-def parse_textfile(path):
-    out = []
-    with open(path) as f:
-        for line in f.read().splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            m = _SAMPLE_RE.match(line)
-            if not m:
-                raise ValueError("unparsable textfile line: %r" % line)
-            labels, body, pos = {}, m.group(3) or "", 0
-            while pos < len(body):
-                lm = _LABEL_RE.match(body, pos)
-                if not lm:
-                    raise ValueError("unparsable labels: %r" % line)
-                labels[lm.group(1)] = lm.group(2).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
-                pos = lm.end()
-            out.append((m.group(1), labels, float(m.group(4))))
-    return out
-
 
 def counters(path):
     """({series: value} of matches_total and unmatched_records_total, {input: records})."""
     c, inputs = {}, {}
-    for name, labels, v in parse_textfile(path):
+    with open(path) as f:
+        samples = parse_textfile(f.read())
+    for name, labels, v in samples:
         if name in ("logwarden_matches_total", "logwarden_unmatched_records_total"):
             k = name + "{" + ",".join('%s="%s"' % kv for kv in sorted(labels.items())) + "}"
             c[k] = v
