@@ -85,8 +85,9 @@ struct Scan: ParsableCommand {
         let state = try stateOptions.open(patterns: patterns, engine: engine)
         let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
         var fired: [AlertTransition] = []
-        let result = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
-            .run(expanded.inputs, state: state, onTransition: { t in
+        var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
+        pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
+        let result = pipeline.run(expanded.inputs, state: state, onTransition: { t in
                 sink.emit(t)
                 if t.kind == .firing { fired.append(t) }
             })

@@ -12,11 +12,19 @@ struct StateOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Keep per-minute counts and alert history this long (in the logs' time).", valueName: "duration"))
     var retention = "7d"
 
+    @Option(name: .long, help: ArgumentHelp("With --state: commit at least this often (and every 100,000 records).", valueName: "duration"))
+    var commitInterval = "1s"
+
     func validate() throws {
         guard let ms = Duration.parseMillis(retention), ms > 0 else {
             throw ValidationError("--retention '\(retention)' is not a duration; write it as 7d, 48h or 30d")
         }
+        guard let c = Duration.parseMillis(commitInterval), c > 0 else {
+            throw ValidationError("--commit-interval '\(commitInterval)' is not a duration; write it as 1s, 500ms or 10s")
+        }
     }
+
+    var commitMillis: Int64 { Duration.parseMillis(commitInterval) ?? 1000 }
 
     /// The state of earlier runs, restored into `engine`; nil without --state. Exit 2 when the
     /// file is locked, foreign, corrupt or cannot be created.

@@ -106,6 +106,7 @@ struct Watch: ParsableCommand {
         options.maxWait = Duration.parseMillis(maxWait) ?? 100
         options.textfile = textfile
         options.serving = listen != nil
+        options.commitInterval = stateOptions.commitMillis
         options.textfileInterval = Duration.parseMillis(textfileInterval) ?? 15_000
 
         let state = try stateOptions.open(patterns: config.patterns, engine: config.engine)
