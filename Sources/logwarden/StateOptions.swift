@@ -12,7 +12,7 @@ struct StateOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Keep per-minute counts and alert history this long (in the logs' time).", valueName: "duration"))
     var retention = "7d"
 
-    @Option(name: .long, help: ArgumentHelp("With --state: commit at least this often (and every 100,000 records).", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("With --state: commit at least this often (and every 250,000 records).", valueName: "duration"))
     var commitInterval = "1s"
 
     func validate() throws {

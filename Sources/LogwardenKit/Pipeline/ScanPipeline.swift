@@ -33,7 +33,7 @@ public struct ScanPipeline {
     public let patterns: PatternSet
     public let options: ReadOptions
     public let engine: RuleEngine?
-    public var commitRecords = 100_000
+    public var commitRecords = 250_000
     public var commitInterval = 1.0
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {

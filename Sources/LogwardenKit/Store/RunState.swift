@@ -18,7 +18,6 @@ public final class RunState {
     private var committedSeries: [SeriesKey: Int] = [:]
     private var committedTotals: [Labels: Int] = [:]
     private var seriesRowID: [Labels: Int64] = [:]
-    private var committedWatermark: EpochMillis?
     private var transitions: [AlertTransition] = []
     public var samplesInterval = 30.0
     private var lastSamples = SystemClock.monotonicSeconds()
@@ -33,14 +32,12 @@ public final class RunState {
         var committedSeries: [SeriesKey: Int] = [:]
         var committedTotals: [Labels: Int] = [:]
         var rowIDs: [Labels: Int64] = [:]
-        var watermark: EpochMillis? = nil
         try file.read { db in
             positions = try PositionTable(db)
             let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Int64) },
                                   uniquingKeysWith: { a, _ in a })
             committedSeries = try Self.restoreCounts(db, meta, &counts, patterns)
             if let engine {
-                watermark = meta["watermark"]
                 (committedTotals, rowIDs) = try Self.restoreSeries(db, meta, engine.store)
                 try Self.restoreRules(db, meta, engine)
             }
@@ -51,7 +48,6 @@ public final class RunState {
         self.committedSeries = committedSeries
         self.committedTotals = committedTotals
         seriesRowID = rowIDs
-        committedWatermark = watermark
     }
 
     /// Commits from now on come from a reloaded configuration: everything is written anew.
@@ -60,7 +56,6 @@ public final class RunState {
         self.engine = engine
         committedSeries.removeAll()
         committedTotals.removeAll()
-        committedWatermark = nil
     }
 
     /// The offset to follow a file from, if the state knows it (0 when it was truncated since).
@@ -141,7 +136,6 @@ public final class RunState {
         committedSeries.merge(written) { _, b in b }
         committedTotals.merge(totals) { _, b in b }
         seriesRowID.merge(rowIDs) { _, b in b }
-        committedWatermark = engine?.store.watermark
     }
 
     private func saveCounts(_ db: Database, _ counts: MatchCounts, _ written: inout [SeriesKey: Int]) throws {
@@ -189,43 +183,27 @@ public final class RunState {
     private func saveSeries(_ db: Database, _ engine: RuleEngine, withSamples: Bool, _ totals: inout [Labels: Int],
                             _ rowIDs: inout [Labels: Int64]) throws {
         let store = engine.store
-        let window = store.newWindow()
-        // Buckets that can have changed: from the last commit's watermark less the lateness.
-        let since = committedWatermark.map { window.bucket($0 - store.allowedLateness) - 1 } ?? .min
         for (id, s) in store.series.enumerated() where committedTotals[s.labels] != s.total {
+            // The ring's buckets, one blob per series: a row per bucket was most of a commit.
+            let cells = WindowCells.encode(s.windowed ? s.window.cells() : [])
             let known = seriesRowID[s.labels] ?? rowIDs[s.labels]
             if let known, !withSamples {
-                try run(db, "UPDATE series SET total = ? WHERE id = ?", [s.total, known])
-                for cell in s.window.cells(since: since) {
-                    try run(db, "INSERT OR REPLACE INTO buckets(series_id, bucket, count, first, last) VALUES (?, ?, ?, ?, ?)",
-                            [known, cell.bucket, cell.count, cell.first, cell.last])
-                }
+                try run(db, "UPDATE series SET total = ?, cells = ? WHERE id = ?", [s.total, cells, known])
                 totals[s.labels] = s.total
                 continue
             }
-            let samples = store.samples(id).map { x -> JSON in
+            let samples = JSON.array(store.samples(id).map { x -> JSON in
                 .object([("time", x.time.map { .int(Int($0)) } ?? .null), ("at", x.countedAt.map { .int(Int($0)) } ?? .null),
                          ("input", .string(x.input)), ("line", .int(x.line)), ("text", .string(x.text))])
-            }
-            let rowID: Int64
+            }).rendered
             if let known {
-                try run(db, "UPDATE series SET total = ?, samples = ? WHERE id = ?",
-                               [s.total, JSON.array(samples).rendered, known])
-                rowID = known
+                try run(db, "UPDATE series SET total = ?, samples = ?, cells = ? WHERE id = ?", [s.total, samples, cells, known])
             } else {
-                try run(db, "INSERT INTO series(labels, total, evidence, samples) VALUES (?, ?, ?, ?)",
-                               [JSON.labels(s.labels.pairs).rendered, s.total, s.evidence, JSON.array(samples).rendered])
-                rowID = db.lastInsertedRowID
-                rowIDs[s.labels] = rowID
-            }
-            for cell in s.window.cells(since: since) {
-                try run(db, "INSERT OR REPLACE INTO buckets(series_id, bucket, count, first, last) VALUES (?, ?, ?, ?, ?)",
-                               [rowID, cell.bucket, cell.count, cell.first, cell.last])
+                try run(db, "INSERT INTO series(labels, total, evidence, samples, cells) VALUES (?, ?, ?, ?, ?)",
+                        [JSON.labels(s.labels.pairs).rendered, s.total, s.evidence, samples, cells])
+                rowIDs[s.labels] = db.lastInsertedRowID
             }
             totals[s.labels] = s.total
-        }
-        if let w = store.watermark {
-            try run(db, "DELETE FROM buckets WHERE bucket < ?", [window.bucket(w) - Int64(window.capacity)])
         }
     }
 
@@ -296,11 +274,6 @@ public final class RunState {
 
     private static func restoreSeries(_ db: Database, _ meta: [String: Int64], _ store: SeriesStore) throws
         -> ([Labels: Int], [Labels: Int64]) {
-        var cells: [Int64: [Window.Cell]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM buckets ORDER BY bucket") {
-            cells[row["series_id"], default: []].append(Window.Cell(bucket: row["bucket"], first: row["first"], last: row["last"],
-                                                                   count: Int32(row["count"] as Int64)))
-        }
         var totals: [Labels: Int] = [:]
         var ids: [Labels: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM series ORDER BY id") {
@@ -311,7 +284,8 @@ public final class RunState {
                                    text: o["text"] as? String ?? "")
             }
             let id: Int64 = row["id"]
-            store.restore(labels: labels, evidence: row["evidence"], total: row["total"], cells: cells[id] ?? [], samples: samples)
+            store.restore(labels: labels, evidence: row["evidence"], total: row["total"], cells: WindowCells.decode(row["cells"]),
+                          samples: samples)
             totals[labels] = row["total"]
             ids[labels] = id
         }

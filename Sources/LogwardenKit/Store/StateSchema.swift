@@ -24,11 +24,10 @@ enum StateSchema {
                     pattern TEXT PRIMARY KEY, identity TEXT NOT NULL, count INTEGER NOT NULL, first_seen INTEGER,
                     last_seen INTEGER, example TEXT, distinct_values INTEGER NOT NULL, overflow INTEGER NOT NULL,
                     match_errors INTEGER NOT NULL) WITHOUT ROWID;
-                -- The rules' series: totals, evidence, and exact window buckets.
+                -- The rules' series: totals, evidence, and the non-empty buckets of their exact
+                -- windows (packed: bucket, first and last time, count; see WindowCells).
                 CREATE TABLE series(id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, total INTEGER NOT NULL,
-                    evidence INTEGER NOT NULL, samples TEXT NOT NULL);
-                CREATE TABLE buckets(series_id INTEGER NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
-                    first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY(series_id, bucket)) WITHOUT ROWID;
+                    evidence INTEGER NOT NULL, samples TEXT NOT NULL, cells BLOB NOT NULL);
                 -- Rule groups' next instants, and pending/firing alerts per rule (group + fingerprint).
                 CREATE TABLE rule_groups(name TEXT PRIMARY KEY, interval INTEGER NOT NULL, next INTEGER NOT NULL) WITHOUT ROWID;
                 CREATE TABLE alerts(rule_key TEXT NOT NULL, labels TEXT NOT NULL, seq INTEGER NOT NULL, element_labels TEXT NOT NULL,
