@@ -19,6 +19,9 @@ public final class StreamInput {
 
     deinit { chunk.deallocate() }
 
+    /// Stops reading (after a read error): treated as the end of the input.
+    public func close() { atEOF = true }
+
     /// Bytes waiting in the pipe: how far reading is behind the writer.
     public var pendingBytes: Int {
         var n: Int32 = 0

@@ -136,8 +136,10 @@ public final class WatchPipeline {
                         stream.records.feed(bytes) { count($0, stream.input) }
                     } || more
                 } catch {
-                    logger.error("stdin read failed", metadata: ["error": "\(error)"])
+                    // A broken pipe will not mend: end stdin as at EOF, with exit status 2.
+                    logger.error("stdin read failed; it is read no more", metadata: ["error": "\(error.description)"])
                     status = 2
+                    stdin.close()
                 }
                 if stdin.atEOF {
                     stream.records.finish { count($0, stream.input) }
@@ -279,6 +281,7 @@ public final class WatchPipeline {
         var t = options.serving ? nextSnapshot : SystemClock.wallMillis() + 60_000
         if options.textfile != nil { t = min(t, nextTextfile) }
         if let follower { t = min(t, follower.nextDeadline) }
+        if state != nil { t = min(t, nextCommit) }
         let shift = options.eventTime ? options.allowedLateness : 0
         for group in tally.engine?.groups ?? [] { if let next = group.next { t = min(t, next + shift + 1) } }
         if options.eventTime { t = min(t, max(lastData + Self.quiet, SystemClock.wallMillis() + 1)) }
