@@ -118,7 +118,7 @@ def expected_counts(n):
 
 # --------------------------------------------------------------------------- writer
 
-def writer_main(path, rate, stop, done):
+def writer_main(path, rate, stop, done, create=True):
     """Appends record 0, 1, 2, ... to `path` at `rate` per second until `stop` is set.
     Like Python's WatchedFileHandler: stat the path before each write and reopen it
     (O_APPEND|O_CREAT) when it is missing or is another inode. One os.write per record.
@@ -137,7 +137,9 @@ def writer_main(path, rate, stop, done):
                 cur = (st.st_dev, st.st_ino)
             except FileNotFoundError:
                 cur = None
-            if fd < 0 or cur != ident:
+            # With logrotate's `create`, the new file is logrotate's to make: until it exists the
+            # writer goes on with the old one (creating it itself races logrotate).
+            if fd < 0 or (cur != ident and (create or cur is not None)):
                 if fd >= 0:
                     os.close(fd)
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -155,11 +157,11 @@ def writer_main(path, rate, stop, done):
 
 
 class Writer:
-    def __init__(self, path, rate=RATE):
+    def __init__(self, path, rate=RATE, create=True):
         ctx = multiprocessing.get_context("fork")
         self.stop_ev = ctx.Event()
         self.done = ctx.Value("q", 0, lock=False)
-        self.proc = ctx.Process(target=writer_main, args=(path, rate, self.stop_ev, self.done), daemon=True)
+        self.proc = ctx.Process(target=writer_main, args=(path, rate, self.stop_ev, self.done, create), daemon=True)
 
     def start(self):
         self.proc.start()
@@ -410,7 +412,7 @@ def run_scenario(args, name):
                     raise _Abort()
                 ctx.notes.append('no msg=started line on stderr within 15 s; went on anyway')
             t0 = time.monotonic()
-            w = Writer(ctx.path, args.rate)
+            w = Writer(ctx.path, args.rate, create=(name != "logrotate-create"))
             w.start()
             ctx.wait_for_file()
             SCENARIOS[name](ctx, w)
