@@ -99,30 +99,22 @@ public struct ScanPipeline {
                     sinceCommit += 1
                     onRecord?(record, match, input.name)
                 }
-                func checkpoint() throws(StateError) {
+                func checkpoint(_ stream: RecordStream) throws(StateError) {
                     guard let state, let p = place else { return }
                     place!.index = state.moved(p.index, name: opened.name, file: p.file, head: p.head, gzip: opened.compressed,
                                                to: stream.resumePoint)
                     try commit()
                 }
-                var failure: InputError? = nil
-                while true {
-                    let n: Int
-                    do { n = try source.read(into: chunk) } catch {
-                        failure = error
-                        break
-                    }
-                    if n == 0 { break }
-                    stream.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), body)
+                let failure = try RecordReader.pump(&source, into: &stream, buffer: chunk, body) { (stream, _) throws(StateError) in
                     if state != nil, sinceCommit >= commitRecords || SystemClock.monotonicSeconds() - lastCommit >= commitInterval {
-                        try checkpoint()
+                        try checkpoint(stream)
                     }
                 }
                 // A file still being written: its last record may get more lines, so it waits for
                 // the next run, as one pass over all the data would have it.
                 if state == nil || place == nil || opened.compressed || settled(opened) { stream.finish(body) }
                 tally.counts.truncatedRecords += stream.truncatedRecords
-                try checkpoint()
+                try checkpoint(stream)
                 if let failure { errors.append(failure) }
             }
             if let engine {
