@@ -80,6 +80,22 @@ import Testing
         #expect(counters(dir + "/a.prom").contains { $0.contains("pattern=\"timed_out\"") && $0.hasSuffix(" 20000") })
     }
 
+    @Test func aReadOnlyFolderIsAClearError() throws {
+        let dir = CLI.tempDir()
+        defer {
+            _ = try? CLI.sh("umount \(dir)/ro")
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        try FileManager.default.createDirectory(atPath: dir + "/rw", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/ro", withIntermediateDirectories: true)
+        // chmod does not stop root: a read-only bind mount does (root only; elsewhere skipped).
+        guard try CLI.sh("mount --bind \(dir)/rw \(dir)/ro && mount -o remount,ro,bind \(dir)/ro").status == 0 else { return }
+        let r = try CLI.run(["scan", "--state", dir + "/ro/s.db", sample])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--state \(dir)/ro/s.db"), "\(r.stderr)")
+        #expect(r.stderr.contains("read-only") || r.stderr.contains("cannot open"), "\(r.stderr)")
+    }
+
     @Test func renamedAndCompressedFilesAreNotCountedAgain() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
