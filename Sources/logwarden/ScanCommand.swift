@@ -34,12 +34,20 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var stateOptions: StateOptions
 
+    @OptionGroup var notify: NotifyOptions
+
+    @Option(name: .long, help: ArgumentHelp("With --alertmanager/--webhook: wait at most this long for deliveries before exiting.", valueName: "duration"))
+    var sendTimeout = "30s"
+
     @Argument(help: ArgumentHelp("Files, globs, directories, or - for stdin. Default: stdin.", valueName: "input"))
     var inputs: [String] = []
 
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func validate() throws {
+        if Duration.parseMillis(sendTimeout) == nil {
+            throw ValidationError("--send-timeout '\(sendTimeout)' is not a duration; write it as 30s or 2m")
+        }
         if Duration.parseMillis(allowedLateness) == nil {
             throw ValidationError("--allowed-lateness '\(allowedLateness)' is not a duration; write it as 30s, 1m or 5m")
         }
@@ -83,7 +91,9 @@ struct Scan: ParsableCommand {
         let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)
 
         let state = try stateOptions.open(patterns: patterns, engine: engine)
-        let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
+        let console: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
+        let notifier = try notify.sink(engine: engine)
+        let sink: any AlertSink = notifier.map { FanOutSink([console, $0]) } ?? console
         var fired: [AlertTransition] = []
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
         pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
@@ -93,6 +103,9 @@ struct Scan: ParsableCommand {
             })
         sink.finish()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
+        if let notifier, !notifier.delivery.drain(within: Double(Duration.parseMillis(sendTimeout) ?? 30_000) / 1000) {
+            Console.error("logwarden: \(notifier.delivery.queueLength) notification(s) not delivered within --send-timeout \(sendTimeout); the receivers did not answer")
+        }
 
         let errors = expanded.errors + result.errors
         var status: Int32 = errors.isEmpty ? 0 : 2
@@ -104,7 +117,7 @@ struct Scan: ParsableCommand {
             status = 1
         }
         if let textfile {
-            let families = ScanMetrics.families(result.counts) + (engine?.families() ?? [])
+            let families = ScanMetrics.families(result.counts) + (engine?.families() ?? []) + (notifier?.delivery.families() ?? [])
             do throws(OutputError) { try AtomicFile.write(Exposition.render(families), to: textfile) } catch {
                 Console.error("logwarden: --textfile \(error.description)")
                 status = 2

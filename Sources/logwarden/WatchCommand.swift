@@ -49,6 +49,8 @@ struct Watch: ParsableCommand {
 
     @OptionGroup var stateOptions: StateOptions
 
+    @OptionGroup var notify: NotifyOptions
+
     @Option(name: .long, help: "Own log level on stderr: debug, info, warning or error.")
     var logLevel: LogLevel = .info
 
@@ -122,12 +124,18 @@ struct Watch: ParsableCommand {
             server?.start()
             logger.info("listening on http://\(server!.host):\(server!.port)")
         }
-        let sink: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
+        let console: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
+        let notifier = try notify.sink(engine: config.engine, externalURL: server.map { "http://\($0.host):\($0.port)" } ?? "")
+        let sink: any AlertSink = notifier.map { FanOutSink([console, $0]) } ?? console
         let pipeline = WatchPipeline(inputs: inputs.isEmpty ? ["-"] : inputs, options: options, config: config, state: state, control: control,
                                      signals: signals, sink: sink, logger: logger) { () throws(ConfigError) -> LiveConfig in
             try Self.load(reading, lateness: lateness, redactor: redactor)
         }
+        pipeline.notifier = notifier
         let status = pipeline.run()
+        if let notifier, !notifier.delivery.drain(within: 2) {
+            logger.warning("notifications not delivered at exit", metadata: ["count": "\(notifier.delivery.queueLength)"])
+        }
         server?.stop()
         if status != 0 { throw ExitCode(status) }
     }

@@ -1,16 +1,19 @@
 /// The Prometheus text exposition format (version 0.0.4), written by hand so the order is
 /// deterministic: families in the order given, samples sorted by their label values.
 public struct MetricFamily: Sendable {
-    public enum Kind: String, Sendable { case counter, gauge, untyped }
+    public enum Kind: String, Sendable { case counter, gauge, histogram, untyped }
 
     public struct Sample: Sendable {
         /// Label pairs; written sorted by name.
         public var labels: [(name: String, value: String)]
         public var value: Double
+        /// `_bucket`, `_sum` or `_count` for a histogram's samples.
+        public var suffix: String
 
-        public init(labels: [(name: String, value: String)], value: Double) {
+        public init(labels: [(name: String, value: String)], value: Double, suffix: String = "") {
             self.labels = labels.sorted { $0.name < $1.name }
             self.value = value
+            self.suffix = suffix
         }
     }
 
@@ -37,9 +40,10 @@ public enum Exposition {
             let rows = family.samples.map { sample -> (key: String, line: String) in
                 let labels = sample.labels.map { "\($0.name)=\"\(escapeLabel($0.value))\"" }.joined(separator: ",")
                 let key = sample.labels.map { "\($0.name)\u{1}\($0.value)" }.joined(separator: "\u{2}")
-                return (key, family.name + (labels.isEmpty ? "" : "{\(labels)}") + " " + format(sample.value) + "\n")
+                return (key, family.name + sample.suffix + (labels.isEmpty ? "" : "{\(labels)}") + " " + format(sample.value) + "\n")
             }
-            for row in rows.sorted(by: { $0.key < $1.key }) { out += row.line }
+            // A histogram's buckets go in the order of their bounds, as given.
+            for row in family.kind == .histogram ? rows : rows.sorted(by: { $0.key < $1.key }) { out += row.line }
         }
         return out
     }

@@ -58,6 +58,9 @@ public final class WatchPipeline {
     private let stdin: StreamInput?
     private let state: RunState?
     private var nextCommit: EpochMillis = 0
+    /// Alertmanagers and webhooks, re-sent to while alerts fire.
+    public var notifier: NotifySink?
+    private var nextResend: EpochMillis = 0
 
     /// One input's record assembly, and (for a file) where a state file knows it.
     private final class Stream {
@@ -153,6 +156,10 @@ public final class WatchPipeline {
                 logger.info("started", metadata: ["inputs": "\((follower?.specs.count ?? 0) + (stdin == nil ? 0 : 1))"])
             }
             let evaluated = evaluate(before: clock())
+            if let notifier, let engine = tally.engine, SystemClock.wallMillis() >= nextResend {
+                notifier.resend(engine.firingAlerts(at: clock()), now: clock())
+                nextResend = SystemClock.wallMillis() + 1000
+            }
             publish(force: evaluated)
             if state != nil, announced > 0 || SystemClock.wallMillis() >= nextCommit {
                 commit()
@@ -330,6 +337,7 @@ public final class WatchPipeline {
         var counts = tally.counts
         for i in counts.matchErrors.indices { counts.matchErrors[i] += tally.classifier.matchErrors[i] }
         return ScanMetrics.families(counts) + (tally.engine?.families(timings: true) ?? []) + liveFamilies()
+            + (notifier?.delivery.families() ?? [])
     }
 
     private func liveFamilies() -> [MetricFamily] {

@@ -265,6 +265,21 @@ public final class RuleEngine {
         return Evidence(count: count, firstSeen: first, lastSeen: last, samples: Array(kept))
     }
 
+    /// Alerts firing now, as transitions to send again (Alertmanager forgets an alert whose
+    /// `endsAt` passes without news).
+    public func firingAlerts(at now: EpochMillis) -> [AlertTransition] {
+        groups.flatMap { group in
+            group.alerts.compactMap { $0 }.flatMap { rule in
+                rule.activeAlerts.filter { $0.state == .firing }.map { a -> AlertTransition in
+                    var shown = a
+                    shown.annotations = rule.annotations(for: a)
+                    return AlertTransition(kind: .firing, alert: shown, rule: rule.definition.name, group: group.definition.name,
+                                           evalTime: now, evidence: .none)
+                }
+            }
+        }
+    }
+
     /// `ALERTS` and `ALERTS_FOR_STATE`, as Prometheus writes them, plus the engine's own counters.
     /// `timings` adds how long evaluations took: live only, since a scan's textfile must be
     /// the same for the same logs.
