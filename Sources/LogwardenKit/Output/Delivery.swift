@@ -123,7 +123,14 @@ public final class Delivery: Sendable {
         let result = send(job.target, job.body, timeout)
         let ok: Bool
         switch result {
-        case let .success(status): ok = (200..<300).contains(status)
+        case let .success(status):
+            ok = (200..<300).contains(status)
+            // A 4xx will not get better by sending the same body again.
+            if (400..<500).contains(status), status != 408, status != 429 {
+                remove(job)
+                count(job.target, "rejected", 1)
+                return
+            }
         case .failure: ok = false
         }
         let now = SystemClock.monotonicSeconds()

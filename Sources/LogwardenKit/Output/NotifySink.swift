@@ -51,7 +51,11 @@ public final class NotifySink: AlertSink {
         for a in alerts {
             if a.resolved { lastSent[a.fingerprint] = nil } else { lastSent[a.fingerprint] = now }
         }
-        let expires = alerts.map(\.endsAt).max() ?? now
+        // Worth delivering while Alertmanager could still hold the alert open: a firing one
+        // until its endsAt, a resolution until the endsAt last sent for it has passed too.
+        let expires = zip(alerts, transitions).map { a, t in
+            a.resolved ? a.endsAt + 4 * max(groupInterval(t.group), options.resendDelay) : a.endsAt
+        }.max() ?? now
         for target in targets {
             switch target.kind {
             case .alertmanager:
