@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import LogwardenKit
 
-struct History: ParsableCommand {
+struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Alert transitions and the top patterns per hour, from a state file.",
         discussion: "--since counts back from the newest record in the state file, so replayed archives show their own last day."
     )
@@ -30,10 +31,10 @@ struct History: ParsableCommand {
     }
 
     func run() throws {
-        let history: LogwardenKit.History
+        let history: History
         do {
             let file = try StateFile(path: state, readOnly: true)
-            history = try LogwardenKit.History.load(file, window: Duration.parseMillis(since) ?? 86_400_000, alert: alert, pattern: pattern)
+            history = try History.load(file, window: Duration.parseMillis(since) ?? 86_400_000, alert: alert, pattern: pattern)
         } catch {
             Console.error("logwarden: --state \(error.description)")
             throw ExitCode(2)
@@ -44,7 +45,7 @@ struct History: ParsableCommand {
         }
     }
 
-    static func json(_ h: LogwardenKit.History) -> JSON {
+    static func json(_ h: History) -> JSON {
         .object([
             ("since", .time(h.since)), ("until", .time(h.until)),
             ("transitions", .array(h.transitions.map { t in
@@ -58,7 +59,7 @@ struct History: ParsableCommand {
         ])
     }
 
-    static func text(_ h: LogwardenKit.History) -> String {
+    static func text(_ h: History) -> String {
         var out = "Alert transitions from \(h.since.rfc3339) to \(h.until?.rfc3339 ?? "-"):\n"
         if h.transitions.isEmpty { out += "  none\n" }
         for t in h.transitions {

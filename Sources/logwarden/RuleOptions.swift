@@ -14,11 +14,6 @@ enum RuleLoading {
         return groups
     }
 
-    static func engine(_ groups: [RuleGroupDefinition], patterns: PatternSet, lateness: Int64,
-                       redactor: Redactor = .default) -> RuleEngine? {
-        RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor)
-    }
-
     /// The default secret rules plus `--redact` regexes, or a usage error naming the bad one.
     static func redactor(_ extra: [String]) throws -> Redactor {
         guard !extra.isEmpty else { return .default }

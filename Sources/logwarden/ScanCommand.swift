@@ -84,7 +84,7 @@ struct Scan: ParsableCommand {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
-        let engine = RuleLoading.engine(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
+        let engine = RuleEngine.make(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
                                         redactor: try RuleLoading.redactor(redact))
         let (junit, github, reportInputs) = try reports()
         let all = reportInputs + inputs

@@ -34,6 +34,7 @@ public final class Delivery: Sendable {
     }
 
     struct Job: Sendable {
+        var id: Int
         var target: Target
         var body: String
         /// The latest `endsAt` of its alerts: after that it is worthless.
@@ -57,6 +58,7 @@ public final class Delivery: Sendable {
     public let capacity: Int
     public let timeout: Double
     private let queue = Mutex<[Job]>([])
+    private let nextID = Atomic<Int>(0)
     private let stats = Mutex(Stats())
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
@@ -79,9 +81,10 @@ public final class Delivery: Sendable {
 
     public func enqueue(_ target: Target, body: String, expires: EpochMillis) {
         let now = SystemClock.monotonicSeconds()
+        let id = nextID.add(1, ordering: .relaxed).newValue
         var dropped = 0
         queue.withLock { jobs in
-            jobs.append(Job(target: target, body: body, expires: expires, queued: now, nextTry: now))
+            jobs.append(Job(id: id, target: target, body: body, expires: expires, queued: now, nextTry: now))
             while jobs.count > capacity {
                 jobs.removeFirst()
                 dropped += 1
@@ -152,7 +155,7 @@ public final class Delivery: Sendable {
             return
         }
         queue.withLock { jobs in
-            guard let i = jobs.firstIndex(where: { $0.queued == job.queued && $0.target == job.target && $0.body == job.body }) else { return }
+            guard let i = jobs.firstIndex(where: { $0.id == job.id }) else { return }
             let delay = Self.backoff[min(jobs[i].attempts, Self.backoff.count - 1)]
             jobs[i].attempts += 1
             jobs[i].nextTry = now + delay
@@ -161,7 +164,7 @@ public final class Delivery: Sendable {
 
     private func remove(_ job: Job) {
         queue.withLock { jobs in
-            if let i = jobs.firstIndex(where: { $0.queued == job.queued && $0.target == job.target && $0.body == job.body }) {
+            if let i = jobs.firstIndex(where: { $0.id == job.id }) {
                 jobs.remove(at: i)
             }
         }
