@@ -5,7 +5,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN_DEBUG := .build/debug/logwarden
 BIN := .build/release/logwarden
-APT_PACKAGES := libpcre2-dev libsqlite3-dev zlib1g-dev pkg-config prometheus logrotate prometheus-node-exporter prometheus-alertmanager
+APT_PACKAGES := libpcre2-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev pkg-config prometheus logrotate prometheus-node-exporter prometheus-alertmanager
 
 .PHONY: deps build release run test pack check-pack bench clean
 

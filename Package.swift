@@ -19,10 +19,12 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinux"),
+        // libcurl, not FoundationNetworking: on Linux URLSession cannot add a CA file.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The pipeline: Input -> Records -> Classify -> Count -> Output, one folder per stage.
         .target(
             name: "LogwardenKit",
-            dependencies: ["CPCRE2", "CZlib", "CLinux", .product(name: "Yams", package: "Yams"),
+            dependencies: ["CPCRE2", "CZlib", "CLinux", "CCurl", .product(name: "Yams", package: "Yams"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")],
             // The per-record path updates class properties; their dynamic exclusivity checks
             // cost a few hundred instructions a record. Debug builds (and so every test) keep

@@ -22,6 +22,9 @@ struct NotifyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A file holding user:password for --alertmanager (never printed).", valueName: "file"))
     var alertmanagerBasicAuthFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates (PEM) in this file for https Alertmanagers; the system's CAs stay trusted.", valueName: "file"))
+    var alertmanagerCaFile: String?
+
     @Option(name: .long, help: ArgumentHelp("Give up on one request after this long (it is retried).", valueName: "duration"))
     var notifyTimeout = "10s"
 
@@ -72,8 +75,25 @@ struct NotifyOptions: ParsableArguments {
         }
         options.externalURL = externalURL
         let intervals = Dictionary((engine?.groups ?? []).map { ($0.definition.name, $0.definition.interval) }, uniquingKeysWith: { a, _ in a })
-        let delivery = Delivery(timeout: Double(Duration.parseMillis(notifyTimeout) ?? 10_000) / 1000)
+        var client = HTTPClient()
+        if let file = alertmanagerCaFile {
+            do throws(Delivery.DeliveryFailure) { client = try HTTPClient.addingCA(file: file, flag: "--alertmanager-ca-file") } catch {
+                Console.error("logwarden: \(error.description)")
+                throw ExitCode(2)
+            }
+        }
+        let delivery = Delivery(timeout: Double(Duration.parseMillis(notifyTimeout) ?? 10_000) / 1000, client: client)
         return NotifySink(targets: targets, delivery: delivery, options: options) { intervals[$0] ?? 60_000 }
+    }
+
+    /// With a state file, what an earlier run left undelivered is queued first, and every
+    /// commit keeps the outbox. Returns a warning when some entries lost their receiver.
+    static func connect(_ notifier: NotifySink?, to state: RunState?) -> String? {
+        guard let notifier, let state else { return nil }
+        let orphans = notifier.restore(state.restoredOutbox)
+        state.outboxSource = { notifier.outbox() }
+        return orphans == 0 ? nil
+            : "\(orphans) undelivered notification(s) in the state's outbox are for receivers no longer given with --alertmanager/--webhook; dropped"
     }
 
     private func secret(_ path: String, flag: String) throws -> String {

@@ -93,6 +93,7 @@ struct Scan: ParsableCommand {
         let state = try stateOptions.open(patterns: patterns, engine: engine)
         let console: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
         let notifier = try notify.sink(engine: engine)
+        if let warning = NotifyOptions.connect(notifier, to: state) { Console.error("logwarden: \(warning)") }
         let sink: any AlertSink = notifier.map { FanOutSink([console, $0]) } ?? console
         var fired: [AlertTransition] = []
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
@@ -103,13 +104,24 @@ struct Scan: ParsableCommand {
             })
         sink.finish()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
-        if let notifier, !notifier.delivery.drain(within: Double(Duration.parseMillis(sendTimeout) ?? 30_000) / 1000) {
-            Console.error("logwarden: \(notifier.delivery.queueLength) notification(s) not delivered within --send-timeout \(sendTimeout); the receivers did not answer")
+        if let notifier {
+            // Alerts still firing are re-sent when due, valid from the last evaluation.
+            if let engine, let last = engine.groups.compactMap(\.lastEvaluation).max() {
+                notifier.resend(engine.firingAlerts(at: last), now: last)
+            }
+            if !notifier.delivery.drain(within: Double(Duration.parseMillis(sendTimeout) ?? 30_000) / 1000) {
+                Console.error("logwarden: \(notifier.delivery.queueLength) notification(s) not delivered within --send-timeout \(sendTimeout); "
+                              + (state == nil ? "the receivers did not answer" : "they stay in the --state outbox for the next run"))
+            }
         }
 
         let errors = expanded.errors + result.errors
         var status: Int32 = errors.isEmpty ? 0 : 2
-        if let stateError = result.stateError {
+        var stateError = result.stateError
+        if stateError == nil, let state {
+            do throws(StateError) { try state.commitOutbox() } catch { stateError = error }
+        }
+        if let stateError {
             Console.error("logwarden: --state \(stateError.description)")
             status = 2
         }

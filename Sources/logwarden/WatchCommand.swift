@@ -127,6 +127,7 @@ struct Watch: ParsableCommand {
         let console: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
         let notifier = try notify.sink(engine: config.engine, externalURL: server.map { "http://\($0.host):\($0.port)" } ?? "")
         let sink: any AlertSink = notifier.map { FanOutSink([console, $0]) } ?? console
+        if let warning = NotifyOptions.connect(notifier, to: state) { logger.warning("\(warning)") }
         let pipeline = WatchPipeline(inputs: inputs.isEmpty ? ["-"] : inputs, options: options, config: config, state: state, control: control,
                                      signals: signals, sink: sink, logger: logger) { () throws(ConfigError) -> LiveConfig in
             try Self.load(reading, lateness: lateness, redactor: redactor)
@@ -135,6 +136,9 @@ struct Watch: ParsableCommand {
         let status = pipeline.run()
         if let notifier, !notifier.delivery.drain(within: 2) {
             logger.warning("notifications not delivered at exit", metadata: ["count": "\(notifier.delivery.queueLength)"])
+        }
+        do throws(StateError) { try state?.commitOutbox() } catch {
+            logger.error("cannot commit the outbox", metadata: ["error": "\(error.description)"])
         }
         server?.stop()
         if status != 0 { throw ExitCode(status) }

@@ -1,6 +1,3 @@
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Foundation
 import Synchronization
 
@@ -9,6 +6,10 @@ import Synchronization
 /// retried after 1, 2, 4, 8, 16 s, then every 16 s, until it is delivered or every alert in
 /// it has ended (its `endsAt` passed), when it is dropped and counted. The queue is bounded:
 /// past `capacity` the oldest notification is dropped, and counted.
+///
+/// Each receiver gets its notifications in the order they were queued: while the oldest one
+/// waits for a retry, the later ones wait behind it, so a resolution never overtakes the
+/// firing notification it ends.
 public final class Delivery: Sendable {
     public struct Target: Sendable, Hashable {
         public enum Kind: String, Sendable { case alertmanager, webhook }
@@ -39,6 +40,8 @@ public final class Delivery: Sendable {
         var body: String
         /// The latest `endsAt` of its alerts: after that it is worthless.
         var expires: EpochMillis
+        /// When it was queued, on the wall clock: it survives a restart in the outbox.
+        var queuedAt: EpochMillis
         var queued: Double
         var attempts = 0
         var nextTry: Double
@@ -68,33 +71,94 @@ public final class Delivery: Sendable {
         public var description: String
     }
 
-    /// `send` is the HTTP POST (replaceable for tests); it returns the status code.
-    public init(capacity: Int = 10_000, timeout: Double = 10,
+    /// `send` is the HTTP POST (replaceable for tests); it returns the status code. `client`
+    /// posts to Alertmanagers (it may trust an extra CA); webhooks use the system's CAs.
+    public init(capacity: Int = 10_000, timeout: Double = 10, client: HTTPClient = HTTPClient(),
                 send: (@Sendable (Target, String, Double) -> Result<Int, DeliveryFailure>)? = nil) {
         self.capacity = capacity
         self.timeout = timeout
-        self.send = send ?? Delivery.post
+        self.send = send ?? { target, body, timeout in
+            Delivery.post(target, body, timeout, client: target.kind == .alertmanager ? client : HTTPClient())
+        }
         let thread = Thread { [self] in self.run() }
         thread.name = "logwarden-delivery"
         thread.start()
     }
 
+    /// Queues a notification; one whose alerts have all ended (a replay of old logs) is
+    /// dropped and counted at once, as it would be after a failed attempt.
     public func enqueue(_ target: Target, body: String, expires: EpochMillis) {
-        let now = SystemClock.monotonicSeconds()
+        guard expires >= SystemClock.wallMillis() else {
+            count(target, "dropped_expired", 1)
+            return
+        }
         let id = nextID.add(1, ordering: .relaxed).newValue
-        var dropped = 0
+        append([Job(id: id, target: target, body: body, expires: expires, queuedAt: SystemClock.wallMillis(),
+                    queued: SystemClock.monotonicSeconds(), nextTry: 0)])
+    }
+
+    private func append(_ new: [Job]) {
+        var dropped: [Target: Int] = [:]
         queue.withLock { jobs in
-            jobs.append(Job(id: id, target: target, body: body, expires: expires, queued: now, nextTry: now))
+            jobs.append(contentsOf: new)
             while jobs.count > capacity {
-                jobs.removeFirst()
-                dropped += 1
+                dropped[jobs.removeFirst().target, default: 0] += 1
             }
         }
-        if dropped > 0 { count(target, "dropped_queue_full", dropped) }
+        for (target, n) in dropped { count(target, "dropped_queue_full", n) }
         wakeup.signal()
     }
 
     public var queueLength: Int { queue.withLock { $0.count } }
+
+    static let outcomes = ["success", "retry", "rejected", "dropped_expired", "dropped_queue_full"]
+
+    /// Exports every outcome of these receivers at 0 before the first notification, so that
+    /// `rate()` and alerts on failures work from the start.
+    public func declare(_ targets: [Target]) {
+        stats.withLock { s in
+            for t in targets {
+                for o in Self.outcomes { s.outcomes[t.name + "\u{1}" + o, default: 0] += 0 }
+            }
+        }
+    }
+
+    /// What waits to be delivered, oldest first, as the state file's outbox keeps it.
+    public func pending() -> [OutboxEntry] {
+        queue.withLock { jobs in
+            jobs.map { OutboxEntry(id: Int64($0.id), kind: $0.target.kind.rawValue, url: $0.target.url, body: $0.body,
+                                   expires: $0.expires, queuedAt: $0.queuedAt) }
+        }
+    }
+
+    /// Queues again what an earlier run left undelivered, for the receivers still configured
+    /// (matched by kind and URL, so credentials come from this run's flags). What has ended
+    /// is dropped and counted. Returns how many entries have no receiver any more.
+    @discardableResult
+    public func restore(_ entries: [OutboxEntry], targets: [Target]) -> Int {
+        let now = SystemClock.wallMillis()
+        let monotonic = SystemClock.monotonicSeconds()
+        var orphans = 0
+        var jobs: [Job] = []
+        for e in entries.sorted(by: { $0.id < $1.id }) {
+            guard let target = targets.first(where: { $0.kind.rawValue == e.kind && $0.url == e.url }) else {
+                orphans += 1
+                continue
+            }
+            if e.expires < now {
+                count(target, "dropped_expired", 1)
+                continue
+            }
+            jobs.append(Job(id: Int(e.id), target: target, body: e.body, expires: e.expires, queuedAt: e.queuedAt,
+                            queued: monotonic - Double(max(0, now - e.queuedAt)) / 1000, nextTry: 0))
+        }
+        // New notifications are numbered after the restored ones, so the outbox keeps their order.
+        let highest = entries.map { Int($0.id) }.max() ?? 0
+        if nextID.load(ordering: .relaxed) < highest { nextID.store(highest, ordering: .relaxed) }
+        queue.withLock { $0.insert(contentsOf: jobs, at: 0) }
+        wakeup.signal()
+        return orphans
+    }
 
     /// Waits up to `seconds` for the queue to empty (a `scan` before it exits); true if it did.
     public func drain(within seconds: Double) -> Bool {
@@ -110,16 +174,21 @@ public final class Delivery: Sendable {
         while !stopping.load(ordering: .relaxed) {
             let now = SystemClock.monotonicSeconds()
             let due = queue.withLock { jobs -> Job? in
-                guard let i = jobs.indices.min(by: { jobs[$0].nextTry < jobs[$1].nextTry }), jobs[i].nextTry <= now else { return nil }
-                return jobs[i]
+                Self.heads(jobs).first { $0.nextTry <= now }
             }
             guard let job = due else {
-                let next = queue.withLock { $0.map(\.nextTry).min() }
+                let next = queue.withLock { Self.heads($0).map(\.nextTry).min() }
                 _ = wakeup.wait(timeout: .now() + min(1, max(0.01, (next ?? now + 1) - now)))
                 continue
             }
             attempt(job)
         }
+    }
+
+    /// The oldest job of each receiver: the only one it may be sent.
+    static func heads(_ jobs: [Job]) -> [Job] {
+        var seen = Set<Target>()
+        return jobs.filter { seen.insert($0.target).inserted }
     }
 
     private func attempt(_ job: Job) {
@@ -195,32 +264,14 @@ public final class Delivery: Sendable {
         return [total, length, latency]
     }
 
-    /// An HTTP POST of JSON with a timeout; the status code, or why there is none.
-    static func post(_ target: Target, _ body: String, _ timeout: Double) -> Result<Int, DeliveryFailure> {
-        var path = target.url
+    /// POSTs to a target: Alertmanager's API path under its URL, a webhook's URL as given.
+    static func post(_ target: Target, _ body: String, _ timeout: Double, client: HTTPClient) -> Result<Int, DeliveryFailure> {
+        var url = target.url
         if target.kind == .alertmanager {
-            path = path.hasSuffix("/") ? String(path.dropLast()) : path
-            path += "/api/v2/alerts"
+            url = url.hasSuffix("/") ? String(url.dropLast()) : url
+            url += "/api/v2/alerts"
         }
-        guard let url = URL(string: path) else { return .failure(DeliveryFailure(description: "not a URL")) }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("logwarden/\(ScanMetrics.version)", forHTTPHeaderField: "User-Agent")
-        if let auth = target.authorization { request.setValue(auth, forHTTPHeaderField: "Authorization") }
-        request.httpBody = Data(body.utf8)
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Int, DeliveryFailure>>(.failure(DeliveryFailure(description: "timed out")))
-        let task = URLSession.shared.dataTask(with: request) { _, response, error in
-            if let error {
-                outcome.withLock { $0 = .failure(DeliveryFailure(description: error.localizedDescription)) }
-            } else if let http = response as? HTTPURLResponse {
-                outcome.withLock { $0 = .success(http.statusCode) }
-            }
-            done.signal()
-        }
-        task.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut { task.cancel() }
-        return outcome.withLock { $0 }
+        let headers = target.authorization.map { ["Authorization: " + $0] } ?? []
+        return client.post(url: url, body: body, headers: headers, timeout: timeout)
     }
 }

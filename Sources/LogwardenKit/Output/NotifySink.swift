@@ -23,6 +23,7 @@ public final class NotifySink: AlertSink {
         self.delivery = delivery
         self.options = options
         self.groupInterval = groupInterval
+        delivery.declare(targets)
     }
 
     public func emit(_ t: AlertTransition) {
@@ -31,12 +32,27 @@ public final class NotifySink: AlertSink {
     }
 
     /// Re-sends alerts still firing whose last send is `resendDelay` old (call it often).
+    /// `now` is the evaluation time the alerts are valid from: the wall clock live, the last
+    /// evaluation in a `scan`.
     public func resend(_ firing: [AlertTransition], now: EpochMillis) {
         let due = firing.filter { t in
             let n = notification(t)
             return now - (lastSent[n.fingerprint] ?? .min / 2) >= options.resendDelay
         }
         if !due.isEmpty { send(due, at: now) }
+    }
+
+    /// The undelivered notifications and the last send of each firing alert, for the state file.
+    public func outbox() -> Outbox {
+        Outbox(entries: delivery.pending(), lastSent: lastSent)
+    }
+
+    /// Continues from what an earlier run left: its undelivered notifications are queued
+    /// first, and re-sends keep their rhythm. Returns how many entries lost their receiver.
+    @discardableResult
+    public func restore(_ outbox: Outbox) -> Int {
+        lastSent.merge(outbox.lastSent) { _, saved in saved }
+        return delivery.restore(outbox.entries, targets: targets)
     }
 
     public func finish() {}

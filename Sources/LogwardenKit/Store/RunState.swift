@@ -22,6 +22,11 @@ public final class RunState {
     public var samplesInterval = 30.0
     private var lastSamples = SystemClock.monotonicSeconds()
 
+    /// What the last run left undelivered; `outboxSource` gives what to commit from now on.
+    public private(set) var restoredOutbox = Outbox()
+    public var outboxSource: (() -> Outbox)?
+    private var committedOutbox = Outbox()
+
     public init(file: StateFile, patterns: PatternSet, engine: RuleEngine?, retention: Int64) throws(StateError) {
         self.file = file
         self.patterns = patterns
@@ -32,7 +37,9 @@ public final class RunState {
         var committedSeries: [SeriesKey: Int] = [:]
         var committedTotals: [Labels: Int] = [:]
         var rowIDs: [Labels: Int64] = [:]
+        var outbox = Outbox()
         try file.read { db in
+            outbox = try Self.restoreOutbox(db)
             positions = try PositionTable(db)
             let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Int64) },
                                   uniquingKeysWith: { a, _ in a })
@@ -48,6 +55,8 @@ public final class RunState {
         self.committedSeries = committedSeries
         self.committedTotals = committedTotals
         seriesRowID = rowIDs
+        restoredOutbox = outbox
+        committedOutbox = outbox
     }
 
     /// Commits from now on come from a reloaded configuration: everything is written anew.
@@ -99,6 +108,7 @@ public final class RunState {
         var totals: [Labels: Int] = [:]
         var rowIDs: [Labels: Int64] = [:]
         let newest = engine?.store.watermark ?? snapshot.lastTime
+        let outbox = outboxSource?()
         do {
             try file.transaction { db in
                 try saveCounts(db, snapshot, &written)
@@ -120,6 +130,7 @@ public final class RunState {
                                          t.alert.activeAt, t.group, t.evidence.json.rendered])
                 }
                 try positions.save(db, now: SystemClock.wallMillis())
+                if let outbox { try saveOutbox(db, outbox) }
                 if let newest {
                     // Incremental pruning: what fell out of the retention since the last commit.
                     try run(db, "DELETE FROM minute_counts WHERE minute < ?", [newest - retention])
@@ -136,6 +147,33 @@ public final class RunState {
         committedSeries.merge(written) { _, b in b }
         committedTotals.merge(totals) { _, b in b }
         seriesRowID.merge(rowIDs) { _, b in b }
+        if let outbox { committedOutbox = outbox }
+    }
+
+    /// Commits only the outbox: after a `scan` waited for its deliveries, what they removed.
+    public func commitOutbox() throws(StateError) {
+        guard let outbox = outboxSource?() else { return }
+        try file.transaction { db in try saveOutbox(db, outbox) }
+        committedOutbox = outbox
+    }
+
+    /// Writes the difference from the last commit: the queue changes by its ends.
+    private func saveOutbox(_ db: Database, _ outbox: Outbox) throws {
+        let now = Set(outbox.entries.map(\.id))
+        for e in committedOutbox.entries where !now.contains(e.id) {
+            try run(db, "DELETE FROM outbox WHERE id = ?", [e.id])
+        }
+        let before = Set(committedOutbox.entries.map(\.id))
+        for e in outbox.entries where !before.contains(e.id) {
+            try run(db, "INSERT OR REPLACE INTO outbox(id, kind, url, body, expires, queued_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [e.id, e.kind, e.url, e.body, e.expires, e.queuedAt])
+        }
+        for (fingerprint, at) in outbox.lastSent where committedOutbox.lastSent[fingerprint] != at {
+            try run(db, "INSERT OR REPLACE INTO notify_sent(fingerprint, sent_at) VALUES (?, ?)", [fingerprint, at])
+        }
+        for fingerprint in committedOutbox.lastSent.keys where outbox.lastSent[fingerprint] == nil {
+            try run(db, "DELETE FROM notify_sent WHERE fingerprint = ?", [fingerprint])
+        }
     }
 
     private func saveCounts(_ db: Database, _ counts: MatchCounts, _ written: inout [SeriesKey: Int]) throws {
@@ -261,6 +299,18 @@ public final class RunState {
         counts.restore(unmatched: Int(meta["unmatched"] ?? 0), truncated: Int(meta["truncated"] ?? 0),
                        firstTime: meta["first_time"], lastTime: meta["last_time"])
         return committed
+    }
+
+    private static func restoreOutbox(_ db: Database) throws -> Outbox {
+        var outbox = Outbox()
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") {
+            outbox.entries.append(OutboxEntry(id: row["id"], kind: row["kind"], url: row["url"], body: row["body"],
+                                              expires: row["expires"], queuedAt: row["queued_at"]))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT fingerprint, sent_at FROM notify_sent") {
+            outbox.lastSent[row["fingerprint"]] = row["sent_at"]
+        }
+        return outbox
     }
 
     private static func stats(_ row: Row) -> SeriesStats {

@@ -43,5 +43,14 @@ enum StateSchema {
                 CREATE INDEX minute_counts_minute ON minute_counts(minute);
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- Notifications not yet delivered (issue 6), in queue order; no secrets.
+                CREATE TABLE outbox(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL,
+                    expires INTEGER NOT NULL, queued_at INTEGER NOT NULL);
+                -- When each firing alert (Alertmanager fingerprint) was last sent, for re-sends.
+                CREATE TABLE notify_sent(fingerprint TEXT PRIMARY KEY, sent_at INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
     }
 }

@@ -56,4 +56,48 @@ struct DeliveryTests {
         #expect(d.queueLength == 3)
         #expect(outcomes(d)["dropped_queue_full"] == 7)
     }
+
+    @Test func aReceiverGetsItsNotificationsInOrderWhileAnotherIsDown() {
+        let down = Delivery.Target(kind: .alertmanager, url: "http://down.example")
+        let up = Delivery.Target(kind: .webhook, url: "http://up.example")
+        let failures = Mutex(2)
+        let calls = Mutex<[String]>([])
+        let d = Delivery(send: { target, body, _ in
+            calls.withLock { $0.append(target.url + " " + body) }
+            if target.url == down.url {
+                let fail = failures.withLock { n in n -= 1; return n >= 0 }
+                if fail { return .failure(.init(description: "connection refused")) }
+            }
+            return .success(200)
+        })
+        let expires = SystemClock.wallMillis() + 60_000
+        d.enqueue(down, body: "firing", expires: expires)
+        d.enqueue(up, body: "firing", expires: expires)
+        d.enqueue(down, body: "resolved", expires: expires)
+        d.enqueue(up, body: "resolved", expires: expires)
+        #expect(d.drain(within: 10))
+        let sent = calls.withLock { $0 }
+        // The resolution waits behind the firing notification it ends; the other receiver does not wait.
+        #expect(sent.filter { $0.hasPrefix(down.url) } == Array(repeating: down.url + " firing", count: 3) + [down.url + " resolved"])
+        #expect(sent.filter { $0.hasPrefix(up.url) } == [up.url + " firing", up.url + " resolved"])
+        #expect(sent.firstIndex(of: up.url + " resolved")! < sent.lastIndex(of: down.url + " firing")!)
+    }
+
+    @Test func theOutboxIsRestoredInOrderForReceiversStillConfigured() {
+        let receiver = FakeReceiver(failing: 0)
+        let d = Delivery(send: { receiver.send($0, $1, $2) })
+        let now = SystemClock.wallMillis()
+        let entries = [
+            OutboxEntry(id: 7, kind: "alertmanager", url: target.url, body: "[second]", expires: now + 60_000, queuedAt: now - 5_000),
+            OutboxEntry(id: 3, kind: "alertmanager", url: target.url, body: "[first]", expires: now + 60_000, queuedAt: now - 9_000),
+            OutboxEntry(id: 4, kind: "alertmanager", url: target.url, body: "[ended]", expires: now - 1, queuedAt: now - 9_000),
+            OutboxEntry(id: 5, kind: "webhook", url: "http://gone.example", body: "[orphan]", expires: now + 60_000, queuedAt: now),
+        ]
+        #expect(d.restore(entries, targets: [target]) == 1)
+        d.enqueue(target, body: "[new]", expires: now + 60_000)
+        #expect(d.pending().map(\.id) == [3, 7, 8])
+        #expect(d.drain(within: 5))
+        #expect(receiver.calls.withLock { $0 } == ["[first]", "[second]", "[new]"])
+        #expect(outcomes(d)["dropped_expired"] == 1)
+    }
 }
