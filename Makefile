@@ -7,7 +7,7 @@ BIN_DEBUG := .build/debug/logwarden
 BIN := .build/release/logwarden
 APT_PACKAGES := libpcre2-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev pkg-config prometheus logrotate prometheus-node-exporter prometheus-alertmanager
 
-.PHONY: deps build release run test pack check-pack bench clean
+.PHONY: deps build release run test pack check-pack bench bench-deps bench-micro clean
 
 # Install only what is missing, so a machine that has everything needs no root and no network.
 deps:
@@ -38,10 +38,32 @@ test: deps
 pack:
 	python3 tools/gen_builtin_pack.py rules/patterns > Sources/LogwardenKit/Classify/BuiltinPack.swift
 
-# Throughput and memory, side by side with peers in one run; writes BENCHMARKS.md.
-bench: release
-	@command -v hyperfine >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq hyperfine time >/dev/null; }
+# Throughput and memory, side by side with every installed peer in one run; writes BENCHMARKS.md.
+# Its own packages (not make deps': make test never needs them), installed only when missing.
+# env: RUNS, SLICE, SLOW_RUNS, BIG, CALLGRIND, LIVE, WORK (see bench/run.sh).
+BENCH_APT_PACKAGES := hyperfine time mtail sec ripgrep valgrind
+BENCH_WORK ?= $(or $(WORK),/tmp/logwarden-bench)
+
+bench-deps:
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: release bench-deps
 	bash bench/run.sh
+
+# Micro-benchmarks of the hot stages (Benchmarks/, package-benchmark) on a 1 MiB slice of the
+# mix; writes bench/micro-results.md (per-stage ns and mallocs per record; BENCHMARKS.md shows it).
+bench-micro: deps
+	mkdir -p $(BENCH_WORK)
+	python3 ../shared/bench/gen_logs.py 10000 --seed 42 2>/dev/null | head -c 1048576 > $(BENCH_WORK)/micro-1MiB.log
+	cd Benchmarks && LOGWARDEN_BENCH_MIX=$(BENCH_WORK)/micro-1MiB.log \
+	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress --format jmh --path $(BENCH_WORK)/micro
+	python3 bench/micro_report.py $(BENCH_WORK)/micro $(BENCH_WORK)/micro-1MiB.log > bench/micro-results.md
+	cat bench/micro-results.md
 
 clean:
 	rm -rf .build out
