@@ -32,6 +32,9 @@ struct Scan: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable): group 1 if it has one, else the whole match. Authorization/Bearer values, password=, token=, api_key and URL credentials are always redacted.", valueName: "regex"))
     var redact: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Threads that classify records (default: one per core; 1 classifies on the reading thread). Output is the same for any value.", valueName: "n"))
+    var threads: Int?
+
     @OptionGroup var stateOptions: StateOptions
 
     @OptionGroup var notify: NotifyOptions
@@ -45,6 +48,7 @@ struct Scan: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if Duration.parseMillis(sendTimeout) == nil {
             throw ValidationError("--send-timeout '\(sendTimeout)' is not a duration; write it as 30s or 2m")
         }
@@ -98,6 +102,7 @@ struct Scan: ParsableCommand {
         var fired: [AlertTransition] = []
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
         pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
+        pipeline.classifyWorkers = threads.map { $0 > 1 ? $0 : 0 }
         let result = pipeline.run(expanded.inputs, state: state, onTransition: { t in
                 sink.emit(t)
                 if t.kind == .firing { fired.append(t) }
