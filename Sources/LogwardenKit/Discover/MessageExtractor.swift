@@ -28,7 +28,9 @@ public enum MessageExtractor {
             i = p[i] == 91 ? bracketEnd(p, i, n) : plainEnd(p, i, n)
             words.append((start, i))
         }
-        guard words.prefix(3).contains(where: { hasTime(p, $0.0, $0.1) }) else { return out }
+        let dated = words.prefix(3).contains { hasTime(p, $0.0, $0.1) }
+            || (words.count >= 2 && isDigits(p, words[0], 6) && isDigits(p, words[1], 6))  // HDFS `081109 203615`
+        guard dated else { return out }
         var afterTime = false, afterLevel = false
         for (k, (s, e)) in words.enumerated() {
             let wasAfterTime = afterTime, wasLevel = afterLevel
@@ -137,8 +139,14 @@ public enum MessageExtractor {
             && [0, 1, 3, 4, 6, 7].allSatisfy { Masker.isDigit(p[s + $0]) }
     }
 
+    static func isDigits(_ p: UnsafePointer<UInt8>, _ word: (Int, Int), _ count: Int) -> Bool {
+        guard word.1 - word.0 == count else { return false }
+        for k in word.0..<word.1 where !Masker.isDigit(p[k]) { return false }
+        return true
+    }
+
     /// A time or date somewhere in the word: `hh:mm:ss`, `yyyy-mm-dd`, `yy/mm/dd`,
-    /// `yyyy.mm.dd`, a month name, or a run of six or more digits (epoch, `yymmdd`).
+    /// `yyyy.mm.dd`, a month name, or epoch seconds or milliseconds.
     static func hasTime(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
         var i = s
         while i < e {
@@ -148,10 +156,9 @@ public enum MessageExtractor {
             let (ws, we) = trimmed(p, i, j)
             if we > ws {
                 if Masker.isCalendarWord(p, ws, we) { return true }
-                var allDigits = true
-                for k in ws..<we where !Masker.isDigit(p[k]) { allDigits = false }
-                if allDigits && we - ws >= 6 { return true }
-                if containsDateOrClock(p, ws, we) { return true }
+                if isDigits(p, (ws, we), 10) || isDigits(p, (ws, we), 13) { return true }  // epoch s or ms
+                // Not inside a quoted value or a path: `"GET /openstack/2013-10-17 ..."`.
+                if p[i] != 34, p[i] != 39, p[i] != 47, containsDateOrClock(p, ws, we) { return true }
             }
             i = j + 1
         }
@@ -164,9 +171,23 @@ public enum MessageExtractor {
             for k in at..<(at + count) where !Masker.isDigit(p[k]) { return false }
             return true
         }
+        // `h:m:s` with one or two digits each (`22:16:0:119` is a clock too).
+        func clock(at start: Int) -> Bool {
+            var i = start
+            for part in 0..<3 {
+                let from = i
+                while i < e, i - from < 3, Masker.isDigit(p[i]) { i += 1 }
+                guard i - from >= 1, i - from <= 2 else { return false }
+                if part < 2 {
+                    guard i < e, p[i] == 58 else { return false }
+                    i += 1
+                }
+            }
+            return i == e || !Masker.isDigit(p[i])
+        }
         var i = s
         while i < e {
-            if digits(i, 2), i + 8 <= e, p[i + 2] == 58, digits(i + 3, 2), p[i + 5] == 58, digits(i + 6, 2) { return true }
+            if Masker.isDigit(p[i]), i == s || !Masker.isDigit(p[i - 1]), clock(at: i) { return true }
             if digits(i, 4), i + 10 <= e, p[i + 4] == 45 || p[i + 4] == 46, p[i + 7] == p[i + 4], digits(i + 5, 2), digits(i + 8, 2) { return true }
             if digits(i, 2), i + 8 <= e, p[i + 2] == 47, p[i + 5] == 47, digits(i + 3, 2), digits(i + 6, 2) { return true }
             i += 1
