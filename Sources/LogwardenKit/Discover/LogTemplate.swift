@@ -1,23 +1,24 @@
 /// A template's id: a hash of its text, so the same template gets the same id in every run
 /// and on every host, whatever order its records arrive in.
 public struct TemplateID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// 48 bits of the text's FNV-1a hash.
     public let value: UInt64
 
     public init(value: UInt64) { self.value = value }
 
     /// The id of a template text (tokens joined by single spaces, `<*>` for variables).
-    public init(text: String) { value = FNV.hash(text.utf8) }
+    public init(text: String) { value = FNV.hash(text.utf8) >> 16 }
 
     /// 12 hex digits: short enough for a label value, enough to never collide in practice.
     public var description: String {
-        let hex = String(value >> 16, radix: 16)
+        let hex = String(value, radix: 16)
         return String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 
     /// Parses `description`'s form back (for ids kept in a state file).
     public init?(_ s: String) {
         guard s.utf8.count == 12, let v = UInt64(s, radix: 16) else { return nil }
-        value = v << 16
+        value = v
     }
 
     public static func < (a: TemplateID, b: TemplateID) -> Bool { a.value < b.value }
