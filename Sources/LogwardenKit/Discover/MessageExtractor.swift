@@ -16,19 +16,28 @@ public enum MessageExtractor {
     static let maxHeaderWords = 14
 
     public static func header(_ line: UnsafeBufferPointer<UInt8>) -> Header {
+        // On the stack: this runs for every record that `discover` mines.
+        withUnsafeTemporaryAllocation(of: (Int, Int).self, capacity: maxHeaderWords) { words in
+            header(line, words: words)
+        }
+    }
+
+    static func header(_ line: UnsafeBufferPointer<UInt8>, words: UnsafeMutableBufferPointer<(Int, Int)>) -> Header {
         var out = Header(messageStart: 0, errorLevel: false, hasLevel: false)
         guard let p = line.baseAddress else { return out }
         let n = line.count
-        var words: [(Int, Int)] = []
+        var count = 0
         var i = 0
-        while i < n, words.count < maxHeaderWords {
+        while i < n, count < maxHeaderWords {
             while i < n, isSeparator(p[i]) { i += 1 }
             if i >= n || p[i] == 10 { break }
             let start = i
             i = p[i] == 91 ? bracketEnd(p, i, n) : plainEnd(p, i, n)
-            words.append((start, i))
+            words[count] = (start, i)
+            count += 1
         }
-        let dated = words.prefix(3).contains { hasTime(p, $0.0, $0.1) }
+        let words = UnsafeMutableBufferPointer(rebasing: words[0..<count])
+        let dated = words[0..<min(3, count)].contains { hasTime(p, $0.0, $0.1) }
             || (words.count >= 2 && isDigits(p, words[0], 6) && isDigits(p, words[1], 6))  // HDFS `081109 203615`
         guard dated else { return out }
         var afterTime = false, afterLevel = false
@@ -112,12 +121,18 @@ public enum MessageExtractor {
         return Masker.isCalendarWord(p, s, e)
     }
 
-    static let levels: [String: Bool] = [
-        "trace": false, "debug": false, "info": false, "notice": false, "warn": false, "warning": false,
-        "fine": false, "verbose": false, "d": false, "i": false, "w": false, "v": false,
-        "error": true, "err": true, "fatal": true, "critical": true, "crit": true, "alert": true,
-        "emerg": true, "severe": true, "e": true, "f": true,
-    ]
+    /// Level words, lower case, packed into an integer (one byte each) -> error or worse.
+    static let levels: [UInt64: Bool] = {
+        var t: [UInt64: Bool] = [:]
+        for (w, error) in [("trace", false), ("debug", false), ("info", false), ("notice", false), ("warn", false),
+                           ("warning", false), ("fine", false), ("verbose", false), ("d", false), ("i", false),
+                           ("w", false), ("v", false), ("error", true), ("err", true), ("fatal", true),
+                           ("critical", true), ("crit", true), ("alert", true), ("emerg", true), ("severe", true),
+                           ("e", true), ("f", true)] {
+            t[w.utf8.reduce(0) { $0 << 8 | UInt64($1) }] = error
+        }
+        return t
+    }()
 
     /// Whether the word is a level, and if so whether it is error or worse. One-letter levels
     /// (Android's `D`/`E`) count only in upper case.
@@ -125,12 +140,12 @@ public enum MessageExtractor {
         let (s, e) = trimmed(p, s, e)
         guard e - s >= 1, e - s <= 8 else { return nil }
         if e - s == 1, !(p[s] >= 65 && p[s] <= 90) { return nil }
-        var word = ""
+        var packed: UInt64 = 0
         for i in s..<e {
             guard Masker.isLetter(p[i]) else { return nil }
-            word.unicodeScalars.append(Unicode.Scalar(p[i] | 0x20))
+            packed = packed << 8 | UInt64(p[i] | 0x20)
         }
-        return levels[word]
+        return levels[packed]
     }
 
     /// `hh:mm:ss`, exactly (a syslog or ctime clock, after which comes a host).
