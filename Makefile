@@ -7,7 +7,7 @@ BIN_DEBUG := .build/debug/logwarden
 BIN := .build/release/logwarden
 APT_PACKAGES := libpcre2-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev pkg-config prometheus logrotate prometheus-node-exporter prometheus-alertmanager
 
-.PHONY: deps build release run test pack check-pack bench clean
+.PHONY: deps build release run test pack check-pack bench bench-discover clean
 
 # Install only what is missing, so a machine that has everything needs no root and no network.
 deps:
@@ -42,6 +42,13 @@ pack:
 bench: release
 	@command -v hyperfine >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq hyperfine time >/dev/null; }
 	bash bench/run.sh
+
+# Template discovery scored on the Loghub corpus (grouping accuracy), Drain3 in the same run.
+# Drain3 goes into a venv under .build-venv/ (ignored by git), so no system pip is touched.
+bench-discover: release
+	@[ -x .build-venv/bin/python ] || python3 -m venv .build-venv
+	@.build-venv/bin/python -c 'import drain3' 2>/dev/null || .build-venv/bin/pip install -q drain3
+	.build-venv/bin/python bench/discover_score.py --bin $(BIN) --markdown out/discover-score.md
 
 clean:
 	rm -rf .build out
