@@ -46,7 +46,9 @@ struct Discover: ParsableCommand {
         let miner = TemplateMiner(options: TemplateMiner.Options(maxClusters: maxTemplates))
         let session = DiscoverSession(miner: miner, errorsOnly: errorsOnly, keepAssignments: assignments != nil)
         let result = ScanPipeline(patterns: patterns, options: reading.readOptions).run(expanded.inputs) { record, match, input in
-            session.take(record, classified: match != nil, input: input)
+            // A record only a catch-all (class other_error) matched is an error no pattern knows.
+            session.take(record, classified: match.map { patterns.patterns[$0.pattern].definition.errorClass != TemplateWatch.catchAllClass } ?? false,
+                         input: input)
         }
         var failed = false
         if let path = assignments {

@@ -39,6 +39,8 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var notify: NotifyOptions
 
+    @OptionGroup var templateOptions: TemplateOptions
+
     @Option(name: .long, help: ArgumentHelp("With --alertmanager/--webhook: wait at most this long for deliveries before exiting.", valueName: "duration"))
     var sendTimeout = "30s"
 
@@ -88,8 +90,9 @@ struct Scan: ParsableCommand {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
+        let redactor = try RuleLoading.redactor(redact)
         let engine = RuleEngine.make(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
-                                        redactor: try RuleLoading.redactor(redact))
+                                        redactor: redactor)
         let (junit, github, reportInputs) = try reports()
         let all = reportInputs + inputs
         let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)
@@ -103,10 +106,18 @@ struct Scan: ParsableCommand {
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
         pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
         pipeline.classifyWorkers = threads.map { $0 > 1 ? $0 : 0 }
-        let result = pipeline.run(expanded.inputs, state: state, onTransition: { t in
-                sink.emit(t)
-                if t.kind == .firing { fired.append(t) }
-            })
+        let templates = templateOptions.watch(redactor: redactor, state: state)
+        let onTransition: (AlertTransition) -> Void = { t in
+            sink.emit(t)
+            if t.kind == .firing { fired.append(t) }
+        }
+        let result = pipeline.run(expanded.inputs, state: state,
+                                  onRecord: templates.map { watch in { record, match, input in watch.take(record, match: match, patterns: patterns, input: input) } },
+                                  onTransition: onTransition)
+        // New templates are announced once the run has seen them all, valid at its last record.
+        if let templates, let last = result.counts.lastTime ?? engine?.groups.compactMap(\.lastEvaluation).max() {
+            templates.announce(at: last).forEach(onTransition)
+        }
         sink.finish()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
         if let notifier {
@@ -135,6 +146,7 @@ struct Scan: ParsableCommand {
         }
         if let textfile {
             let families = ScanMetrics.families(result.counts) + (engine?.families() ?? []) + (notifier?.delivery.families() ?? [])
+                + (templates?.families() ?? [])
             do throws(OutputError) { try AtomicFile.write(Exposition.render(families), to: textfile) } catch {
                 Console.error("logwarden: --textfile \(error.description)")
                 status = 2

@@ -38,7 +38,7 @@ import Testing
     @Test func assignmentsGiveEveryRecordARow() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "patterns:\n  - {name: bye, class: other_error, severity: low, match: 'Bye Bye'}\n"
+        try "classes: [session_end]\npatterns:\n  - {name: bye, class: session_end, severity: low, match: 'Bye Bye'}\n"
             .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let input = """
             Dec 10 06:55:46 LabSZ sshd[1]: Invalid user alice from 1.2.3.4

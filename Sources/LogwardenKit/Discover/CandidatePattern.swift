@@ -5,8 +5,13 @@ public struct CandidatePattern: Sendable {
     public var name: String
     public var errorClass: String
     public var severity: Severity
-    /// More specific templates first: their constant words count.
+    /// Between the pack's catch-alls (0 and 1, class other_error) and its specific patterns
+    /// (10 and up): a candidate takes the records that only a catch-all explained, never one
+    /// a specific pattern does. Among candidates, file order decides (most specific first).
     public var priority: Int
+    public static let priority = 5
+    /// Constant words: the YAML lists candidates with more of them first.
+    public var specificity: Int
     public var match: String
     public var examples: [String]
     public var template: String
@@ -14,12 +19,16 @@ public struct CandidatePattern: Sendable {
 
     /// The class for templates whose words suggest none; declared in the generated file.
     public static let undecidedClass = "discovered"
+    /// The class for error templates of no more specific class. Not `other_error`: that is
+    /// the catch-alls' class, whose records discovery still mines.
+    public static let errorClass = "discovered_error"
 
     public init(_ t: LogTemplate) {
         template = t.text
         count = t.count
         let literalWords = t.tokens.filter { $0 != Masker.wildcard }
-        priority = literalWords.count
+        priority = Self.priority
+        specificity = literalWords.count
         (match, _) = Self.regex(t)
         examples = t.examples.map { String(decoding: $0, as: UTF8.self) }
         let lower = template.lowercased()
@@ -113,7 +122,7 @@ public struct CandidatePattern: Sendable {
         (["authentication fail", "failed password", "invalid user", "permission denied", "unauthorized",
           "access denied", "auth fail", "login fail", "authentication failure"], "auth_failure", .warning),
         (["error", "exception", "fatal", "fail", "critical", "panic", "abort", "cannot", "can't", "could not",
-          "unable to", "denied"], "other_error", .warning),
+          "unable to", "denied"], errorClass, .warning),
     ]
 
     static func classify(_ lower: String) -> (String, Severity) {

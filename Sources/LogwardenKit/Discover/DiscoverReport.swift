@@ -46,20 +46,27 @@ public enum DiscoverReport {
 
     static func yaml(_ templates: [LogTemplate]) -> String {
         var out = """
-            # Candidate patterns from `logwarden discover`, most frequent first. Review each name,
-            # class and severity; `\(CandidatePattern.undecidedClass)` marks templates whose words suggest no class.
-            classes: [\(CandidatePattern.undecidedClass)]
+            # Candidate patterns from `logwarden discover`, most specific first. Review each name,
+            # class and severity; `\(CandidatePattern.undecidedClass)` marks templates whose words suggest no class,
+            # `\(CandidatePattern.errorClass)` error templates of no more specific class.
+            classes: [\(CandidatePattern.undecidedClass), \(CandidatePattern.errorClass)]
             patterns:
 
             """
         if templates.isEmpty { return out.replacingAll("patterns:\n", with: "patterns: []\n") }
-        for t in templates {
-            let c = CandidatePattern(t)
+        // Equal priorities are tried in file order: the most specific candidate first, so a
+        // general one never takes the records of a narrower one.
+        let candidates: [(LogTemplate, CandidatePattern)] = templates.map { ($0, CandidatePattern($0)) }.sorted { a, b in
+            if a.1.specificity != b.1.specificity { return a.1.specificity > b.1.specificity }
+            if a.0.count != b.0.count { return a.0.count > b.0.count }
+            return a.0.id < b.0.id
+        }
+        for (t, c) in candidates {
             out += "  # \(t.count) records, template: \(c.template.replacingAll("\n", with: " "))\n"
             out += "  - name: \(c.name)\n"
             out += "    class: \(c.errorClass)\n"
             out += "    severity: \(c.severity.rawValue)\n"
-            out += "    priority: \(c.priority - 100)\n"
+            out += "    priority: \(c.priority)\n"
             out += "    match: \(quoted(c.match))\n"
             if !c.examples.isEmpty {
                 out += "    examples:\n"

@@ -15,36 +15,48 @@ public final class DiscoverSession {
     static let messageKeys: [[UInt8]] = ["MESSAGE", "message", "msg"].map { Array($0.utf8) }
     static let levelKeys: [[UInt8]] = ["level", "severity", "lvl", "levelname", "PRIORITY"].map { Array($0.utf8) }
 
-    public init(miner: TemplateMiner, errorsOnly: Bool = false, keepAssignments: Bool = false) {
+    /// Whether the last mined record was at error level or carried an exception (computed
+    /// when `errorsOnly` or `tracksErrors`).
+    public private(set) var lastWasError = false
+    public let tracksErrors: Bool
+
+    public init(miner: TemplateMiner, errorsOnly: Bool = false, keepAssignments: Bool = false, tracksErrors: Bool = false) {
         self.miner = miner
         self.errorsOnly = errorsOnly
+        self.tracksErrors = tracksErrors
         if keepAssignments {
             assignments = []
             miner.renamed = [:]
         }
     }
 
-    /// Takes one record of `input`; `classified` says whether a pattern matched it.
-    public func take(_ record: Record, classified: Bool, input: String) {
+    /// Takes one record of `input`; `classified` says whether a pattern matched it. Returns
+    /// the template it was mined into, if it was.
+    @discardableResult
+    public func take(_ record: Record, classified: Bool, input: String) -> TemplateID? {
         records += 1
         let id: TemplateID? = classified ? nil : mine(record)
         if assignments != nil {
             if inputs.last != input { inputs.append(input) }
             assignments!.append((inputs.count - 1, record.firstLine, id))
         }
+        return id
     }
 
     private func mine(_ record: Record) -> TemplateID? {
         let text = record.text
+        let judge = errorsOnly || tracksErrors
         if let json = record.json {
-            if errorsOnly, !jsonIsError(json, text) { return nil }
+            lastWasError = judge && jsonIsError(json, text)
+            if errorsOnly, !lastWasError { return nil }
             mined += 1
             guard let m = json.member(text, keys: Self.messageKeys) else { return miner.observe(text, time: record.time, record: text) }
             JSONFields.decode(m, in: text, into: &decoded)
             return decoded.withUnsafeBufferPointer { miner.observe($0, time: record.time, record: text) }
         }
         let header = MessageExtractor.header(text)
-        if errorsOnly, !ErrorFilter.keeps(record, header) { return nil }
+        lastWasError = judge && ErrorFilter.keeps(record, header)
+        if errorsOnly, !lastWasError { return nil }
         mined += 1
         return miner.observe(UnsafeBufferPointer(rebasing: text[header.messageStart...]), time: record.time, record: text)
     }
