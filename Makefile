@@ -7,7 +7,7 @@ BIN_DEBUG := .build/debug/logwarden
 BIN := .build/release/logwarden
 APT_PACKAGES := libpcre2-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev pkg-config prometheus logrotate prometheus-node-exporter prometheus-alertmanager
 
-.PHONY: deps build release run test pack check-pack bench bench-deps bench-micro clean
+.PHONY: deps build release run test pack check-pack bench bench-deps bench-micro bench-discover clean
 
 # Install only what is missing, so a machine that has everything needs no root and no network.
 deps:
@@ -64,6 +64,13 @@ bench-micro: deps
 	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress --format jmh --path $(BENCH_WORK)/micro
 	python3 bench/micro_report.py $(BENCH_WORK)/micro $(BENCH_WORK)/micro-1MiB.log > bench/micro-results.md
 	cat bench/micro-results.md
+
+# Template discovery scored on the Loghub corpus (grouping accuracy), Drain3 in the same run.
+# Drain3 goes into a venv under .build-venv/ (ignored by git), so no system pip is touched.
+bench-discover: release
+	@[ -x .build-venv/bin/python ] || python3 -m venv .build-venv
+	@.build-venv/bin/python -c 'import drain3' 2>/dev/null || .build-venv/bin/pip install -q drain3
+	.build-venv/bin/python bench/discover_score.py --bin $(BIN) --markdown out/discover-score.md
 
 clean:
 	rm -rf .build out

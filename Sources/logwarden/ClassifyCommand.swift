@@ -11,8 +11,15 @@ struct Classify: ParsableCommand {
     @Option(name: .long, help: "Row format: jsonl or tsv.")
     var output: ClassifyRow.Format = .jsonl
 
+    @Option(name: .long, help: ArgumentHelp("Threads that classify records (default: one per core; 1 classifies on the reading thread). Output is the same for any value.", valueName: "n"))
+    var threads: Int?
+
     @Argument(help: ArgumentHelp("Files, globs, directories, or - for stdin. Default: stdin.", valueName: "input"))
     var inputs: [String] = []
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() throws {
         let patterns = try reading.loadPatterns()
@@ -20,7 +27,9 @@ struct Classify: ParsableCommand {
         let several = expanded.inputs.count > 1
         let out = Console.Buffered()
         if output == .tsv { out.line(ClassifyRow.tsvHeader(withInput: several)) }
-        let result = ScanPipeline(patterns: patterns, options: reading.readOptions).run(expanded.inputs) { record, match, input in
+        var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions)
+        pipeline.classifyWorkers = threads.map { $0 > 1 ? $0 : 0 }
+        let result = pipeline.run(expanded.inputs) { record, match, input in
             out.line(ClassifyRow(record: record, match: match, patterns: patterns, input: several ? input : nil).render(output))
         }
         out.flush()

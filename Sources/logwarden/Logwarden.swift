@@ -11,7 +11,7 @@ struct Logwarden: ParsableCommand {
             configuration error, or an unreadable input.
             """,
         version: ScanMetrics.version,
-        subcommands: [Scan.self, Watch.self, Classify.self, Check.self, Test.self, HistoryCommand.self]
+        subcommands: [Scan.self, Watch.self, Classify.self, Discover.self, Check.self, Test.self, HistoryCommand.self]
     )
 
     /// ArgumentParser exits 64 (EX_USAGE) on a bad flag; DESIGN.md promises 2 for every

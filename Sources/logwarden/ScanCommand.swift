@@ -32,9 +32,14 @@ struct Scan: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable): group 1 if it has one, else the whole match. Authorization/Bearer values, password=, token=, api_key and URL credentials are always redacted.", valueName: "regex"))
     var redact: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Threads that classify records (default: one per core; 1 classifies on the reading thread). Output is the same for any value.", valueName: "n"))
+    var threads: Int?
+
     @OptionGroup var stateOptions: StateOptions
 
     @OptionGroup var notify: NotifyOptions
+
+    @OptionGroup var templateOptions: TemplateOptions
 
     @Option(name: .long, help: ArgumentHelp("With --alertmanager/--webhook: wait at most this long for deliveries before exiting.", valueName: "duration"))
     var sendTimeout = "30s"
@@ -45,6 +50,7 @@ struct Scan: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if Duration.parseMillis(sendTimeout) == nil {
             throw ValidationError("--send-timeout '\(sendTimeout)' is not a duration; write it as 30s or 2m")
         }
@@ -84,8 +90,9 @@ struct Scan: ParsableCommand {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
+        let redactor = try RuleLoading.redactor(redact)
         let engine = RuleEngine.make(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
-                                        redactor: try RuleLoading.redactor(redact))
+                                        redactor: redactor)
         let (junit, github, reportInputs) = try reports()
         let all = reportInputs + inputs
         let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)
@@ -98,10 +105,19 @@ struct Scan: ParsableCommand {
         var fired: [AlertTransition] = []
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
         pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
-        let result = pipeline.run(expanded.inputs, state: state, onTransition: { t in
-                sink.emit(t)
-                if t.kind == .firing { fired.append(t) }
-            })
+        pipeline.classifyWorkers = threads.map { $0 > 1 ? $0 : 0 }
+        let templates = templateOptions.watch(redactor: redactor, state: state)
+        let onTransition: (AlertTransition) -> Void = { t in
+            sink.emit(t)
+            if t.kind == .firing { fired.append(t) }
+        }
+        let result = pipeline.run(expanded.inputs, state: state,
+                                  onRecord: templates.map { watch in { record, match, input in watch.take(record, match: match, patterns: patterns, input: input) } },
+                                  onTransition: onTransition)
+        // New templates are announced once the run has seen them all, valid at its last record.
+        if let templates, let last = result.counts.lastTime ?? engine?.groups.compactMap(\.lastEvaluation).max() {
+            templates.announce(at: last).forEach(onTransition)
+        }
         sink.finish()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
         if let notifier {
@@ -130,6 +146,7 @@ struct Scan: ParsableCommand {
         }
         if let textfile {
             let families = ScanMetrics.families(result.counts) + (engine?.families() ?? []) + (notifier?.delivery.families() ?? [])
+                + (templates?.families() ?? [])
             do throws(OutputError) { try AtomicFile.write(Exposition.render(families), to: textfile) } catch {
                 Console.error("logwarden: --textfile \(error.description)")
                 status = 2

@@ -51,6 +51,8 @@ struct Watch: ParsableCommand {
 
     @OptionGroup var notify: NotifyOptions
 
+    @OptionGroup var templateOptions: TemplateOptions
+
     @Option(name: .long, help: "Own log level on stderr: debug, info, warning or error.")
     var logLevel: LogLevel = .info
 
@@ -133,6 +135,7 @@ struct Watch: ParsableCommand {
             try Self.load(reading, lateness: lateness, redactor: redactor)
         }
         pipeline.notifier = notifier
+        pipeline.templates = templateOptions.watch(redactor: redactor, state: state)
         let status = pipeline.run()
         if let notifier, !notifier.delivery.drain(within: 2) {
             logger.warning("notifications not delivered at exit", metadata: ["count": "\(notifier.delivery.queueLength)"])

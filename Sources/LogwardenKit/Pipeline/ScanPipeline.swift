@@ -35,6 +35,9 @@ public struct ScanPipeline {
     public let engine: RuleEngine?
     public var commitRecords = 250_000
     public var commitInterval = 1.0
+    /// Threads that classify while this one frames and counts; nil: one per core (none on
+    /// one core). 0 classifies on the calling thread.
+    public var classifyWorkers: Int? = nil
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
         self.patterns = patterns
@@ -59,13 +62,18 @@ public struct ScanPipeline {
         var lastCommit = SystemClock.monotonicSeconds()
         func commit(final: Bool = false) throws(StateError) {
             guard let state else { return }
-            tally.counts.matchErrors = tally.classifier.matchErrors.indices.map { state.base.matchErrors[$0] + tally.classifier.matchErrors[$0] }
+            let errors = classifierErrors()
+            tally.counts.matchErrors = errors.indices.map { state.base.matchErrors[$0] + errors[$0] }
             try state.commit(&tally.counts, final: final)
             sinceCommit = 0
             lastCommit = SystemClock.monotonicSeconds()
         }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: RecordReader.chunkSize, alignment: 64)
         defer { chunk.deallocate() }
+        let workers = classifyWorkers ?? ClassifyPool.workers()
+        let pool = workers > 0 ? ClassifyPool(patterns: patterns, workers: workers) : nil
+        defer { pool?.stop() }
+        func classifierErrors() -> [Int] { pool?.matchErrors ?? tally.classifier.matchErrors }
         do throws(StateError) {
             for spec in engine == nil && state == nil ? inputs : oldestFirst(inputs) {
                 let opened: OpenedInput
@@ -94,12 +102,41 @@ public struct ScanPipeline {
                 let input = tally.begin(opened.name)
                 let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
                 var stream = RecordStream(framing: options.framing, timestamps: timestamps, resume: resume)
+                // Classified here, or by the pool's workers a batch at a time and counted in order.
+                var filling: ClassifyPool.Batch? = nil
+                func consume(_ batch: ClassifyPool.Batch) {
+                    batch.forEach { i, record in
+                        let match = batch.matches[i]
+                        tally.count(record, match: match, in: input, at: record.time, eventTime: true, emit)
+                        sinceCommit += 1
+                        onRecord?(record, match, input.name)
+                    }
+                    pool?.recycle(batch)
+                }
+                /// Counts every record framed so far: before a checkpoint, and at the input's end.
+                func drain() {
+                    guard let pool else { return }
+                    if let batch = filling, batch.count > 0 { pool.submit(batch) }
+                    filling = nil
+                    while let batch = pool.next(wait: true) { consume(batch) }
+                }
                 let body: (Record) -> Void = { record in
-                    let match = tally.count(record, in: input, at: record.time, eventTime: true, emit)
-                    sinceCommit += 1
-                    onRecord?(record, match, input.name)
+                    guard let pool else {
+                        let match = tally.count(record, in: input, at: record.time, eventTime: true, emit)
+                        sinceCommit += 1
+                        onRecord?(record, match, input.name)
+                        return
+                    }
+                    if filling == nil { filling = pool.batch() }
+                    filling!.append(record)
+                    guard filling!.count >= ClassifyPool.batchSize else { return }
+                    pool.submit(filling!)
+                    filling = nil
+                    while pool.inFlight >= pool.depth, let batch = pool.next(wait: true) { consume(batch) }
+                    while let batch = pool.next(wait: false) { consume(batch) }
                 }
                 func checkpoint(_ stream: RecordStream) throws(StateError) {
+                    drain()
                     guard let state, let p = place else { return }
                     place!.index = state.moved(p.index, name: opened.name, file: p.file, head: p.head, gzip: opened.compressed,
                                                to: stream.resumePoint)
@@ -113,6 +150,7 @@ public struct ScanPipeline {
                 // A file still being written: its last record may get more lines, so it waits for
                 // the next run, as one pass over all the data would have it.
                 if state == nil || place == nil || opened.compressed || settled(opened) { stream.finish(body) }
+                drain()
                 tally.counts.truncatedRecords += stream.truncatedRecords
                 try checkpoint(stream)
                 if let failure { errors.append(failure) }
@@ -132,10 +170,10 @@ public struct ScanPipeline {
             }
             try commit(final: true)
         } catch {
-            tally.counts.matchErrors = tally.classifier.matchErrors
+            tally.counts.matchErrors = classifierErrors()
             return ScanResult(counts: tally.counts, errors: errors, stateError: error)
         }
-        if state == nil { tally.counts.matchErrors = tally.classifier.matchErrors }
+        if state == nil { tally.counts.matchErrors = classifierErrors() }
         return ScanResult(counts: tally.counts, errors: errors, stateError: nil)
     }
 

@@ -36,6 +36,13 @@ public struct Tally {
     public mutating func count(_ record: Record, in input: Input, at time: EpochMillis?, eventTime: Bool,
                                _ emit: (AlertTransition) -> Void) -> Classification? {
         let match = classifier.classify(record)
+        count(record, match: match, in: input, at: time, eventTime: eventTime, emit)
+        return match
+    }
+
+    /// Counts a record another thread classified (see `ClassifyPool`).
+    public mutating func count(_ record: Record, match: Classification?, in input: Input, at time: EpochMillis?, eventTime: Bool,
+                               _ emit: (AlertTransition) -> Void) {
         if eventTime, let engine, let time {
             engine.start(at: time)
             engine.advance(before: time, emit)
@@ -47,6 +54,5 @@ public struct Tally {
             let at = engine.store.admit(time)
             engine.store.count(input: store, at: at, recordTime: record.time, line: record.firstLine, text: record.text, match: key)
         }
-        return match
     }
 }

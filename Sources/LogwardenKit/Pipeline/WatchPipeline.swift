@@ -61,6 +61,9 @@ public final class WatchPipeline {
     /// Alertmanagers and webhooks, re-sent to while alerts fire.
     public var notifier: NotifySink?
     private var nextResend: EpochMillis = 0
+    /// Mining of unclassified records (`--templates`), announced every second.
+    public var templates: TemplateWatch?
+    private var nextAnnounce: EpochMillis = 0
 
     /// One input's record assembly, and (for a file) where a state file knows it.
     private final class Stream {
@@ -160,6 +163,10 @@ public final class WatchPipeline {
                 notifier.resend(engine.firingAlerts(at: clock()), now: clock())
                 nextResend = SystemClock.wallMillis() + 1000
             }
+            if let templates, SystemClock.wallMillis() >= nextAnnounce {
+                for t in templates.announce(at: clock()) { emit(t) }
+                nextAnnounce = SystemClock.wallMillis() + 1000
+            }
             publish(force: evaluated)
             if state != nil, announced > 0 || SystemClock.wallMillis() >= nextCommit {
                 commit()
@@ -241,7 +248,8 @@ public final class WatchPipeline {
 
     private func count(_ record: Record, _ input: Tally.Input) {
         let time = options.eventTime ? (record.time ?? arrival) : arrival
-        tally.count(record, in: input, at: time, eventTime: options.eventTime) { emit($0) }
+        let match = tally.count(record, in: input, at: time, eventTime: options.eventTime) { emit($0) }
+        templates?.take(record, match: match, patterns: tally.patterns, input: input.name)
     }
 
     private func emit(_ t: AlertTransition) {
@@ -337,7 +345,7 @@ public final class WatchPipeline {
         var counts = tally.counts
         for i in counts.matchErrors.indices { counts.matchErrors[i] += tally.classifier.matchErrors[i] }
         return ScanMetrics.families(counts) + (tally.engine?.families(timings: true) ?? []) + liveFamilies()
-            + (notifier?.delivery.families() ?? [])
+            + (notifier?.delivery.families() ?? []) + (templates?.families() ?? [])
     }
 
     private func liveFamilies() -> [MetricFamily] {
@@ -412,6 +420,7 @@ public final class WatchPipeline {
             engine.start(at: end)
             engine.finish(through: end) { emit($0) }
         }
+        if let templates { for t in templates.announce(at: clock()) { emit(t) } }
         commit(final: true)
         follower?.closeAll { _ in }
         streams.removeAll()

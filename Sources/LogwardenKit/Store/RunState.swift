@@ -27,6 +27,11 @@ public final class RunState {
     public var outboxSource: (() -> Outbox)?
     private var committedOutbox = Outbox()
 
+    /// Mined templates of earlier runs; `templateSource` gives what to commit from now on.
+    public private(set) var restoredTemplates: [LogTemplate] = []
+    public var templateSource: (() -> [LogTemplate])?
+    private var committedTemplates: [TemplateID: Int] = [:]
+
     public init(file: StateFile, patterns: PatternSet, engine: RuleEngine?, retention: Int64) throws(StateError) {
         self.file = file
         self.patterns = patterns
@@ -38,8 +43,10 @@ public final class RunState {
         var committedTotals: [Labels: Int] = [:]
         var rowIDs: [Labels: Int64] = [:]
         var outbox = Outbox()
+        var templates: [LogTemplate] = []
         try file.read { db in
             outbox = try Self.restoreOutbox(db)
+            templates = try Self.restoreTemplates(db)
             positions = try PositionTable(db)
             let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Int64) },
                                   uniquingKeysWith: { a, _ in a })
@@ -57,6 +64,8 @@ public final class RunState {
         seriesRowID = rowIDs
         restoredOutbox = outbox
         committedOutbox = outbox
+        restoredTemplates = templates
+        committedTemplates = Dictionary(templates.map { ($0.id, $0.count) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Commits from now on come from a reloaded configuration: everything is written anew.
@@ -109,6 +118,8 @@ public final class RunState {
         var rowIDs: [Labels: Int64] = [:]
         let newest = engine?.store.watermark ?? snapshot.lastTime
         let outbox = outboxSource?()
+        let templates = templateSource?()
+        var saved: [TemplateID: Int]? = nil
         do {
             try file.transaction { db in
                 try saveCounts(db, snapshot, &written)
@@ -131,6 +142,7 @@ public final class RunState {
                 }
                 try positions.save(db, now: SystemClock.wallMillis())
                 if let outbox { try saveOutbox(db, outbox) }
+                if let templates { saved = try saveTemplates(db, templates) }
                 if let newest {
                     // Incremental pruning: what fell out of the retention since the last commit.
                     try run(db, "DELETE FROM minute_counts WHERE minute < ?", [newest - retention])
@@ -148,6 +160,26 @@ public final class RunState {
         committedTotals.merge(totals) { _, b in b }
         seriesRowID.merge(rowIDs) { _, b in b }
         if let outbox { committedOutbox = outbox }
+        if let saved { committedTemplates = saved }
+    }
+
+    /// Templates whose count moved since the last commit, and the removal of evicted ones.
+    private func saveTemplates(_ db: Database, _ templates: [LogTemplate]) throws -> [TemplateID: Int] {
+        var now: [TemplateID: Int] = [:]
+        for t in templates {
+            let id = t.id
+            now[id] = t.count
+            guard committedTemplates[id] != t.count else { continue }
+            try run(db, """
+                INSERT OR REPLACE INTO templates(id, tokens, open, count, first_seen, last_seen, examples)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [id.description, Self.encode(t.tokens.map { String(decoding: $0, as: UTF8.self) }), t.open, t.count,
+                      t.firstSeen, t.lastSeen, Self.encode(t.examples.map { String(decoding: $0, as: UTF8.self) })])
+        }
+        for id in committedTemplates.keys where now[id] == nil {
+            try run(db, "DELETE FROM templates WHERE id = ?", [id.description])
+        }
+        return now
     }
 
     /// Commits only the outbox: after a `scan` waited for its deliveries, what they removed.
@@ -311,6 +343,14 @@ public final class RunState {
             outbox.lastSent[row["fingerprint"]] = row["sent_at"]
         }
         return outbox
+    }
+
+    private static func restoreTemplates(_ db: Database) throws -> [LogTemplate] {
+        try Row.fetchAll(db, sql: "SELECT * FROM templates ORDER BY count DESC, id").map { row in
+            LogTemplate(tokens: decodeStrings(row["tokens"]).map { Array($0.utf8) }, open: row["open"], count: row["count"],
+                        firstSeen: row["first_seen"], lastSeen: row["last_seen"],
+                        examples: decodeStrings(row["examples"]).map { Array($0.utf8) })
+        }
     }
 
     private static func stats(_ row: Row) -> SeriesStats {

@@ -52,5 +52,13 @@ enum StateSchema {
                 CREATE TABLE notify_sent(fingerprint TEXT PRIMARY KEY, sent_at INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                -- Templates mined from unclassified records (issue 8): every one is known, so a
+                -- NewLogTemplate alert means new since the state began. Tokens and examples as JSON.
+                CREATE TABLE templates(id TEXT PRIMARY KEY, tokens TEXT NOT NULL, open INTEGER NOT NULL,
+                    count INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER, examples TEXT NOT NULL) WITHOUT ROWID;
+                """)
+        }
     }
 }
