@@ -146,7 +146,8 @@ for name, data, mode, cmd in rows:
         counts[name] = int(open(out).read().split()[0])
 
 WHAT = {
-    "logwarden-scan": "`scan`, the default rules/: 66 patterns, 11 alert rules, multi-line records",
+    "logwarden-scan": "`scan`, the default rules/: 66 patterns, 11 alert rules, multi-line records; a classifying worker per core (the default)",
+    "logwarden-scan-1-thread": "the same with `--threads 1`: classified on the reading thread",
     "logwarden-patterns-only": "`scan --rules rules/patterns`: classification and counts, no alert rules",
     "logwarden-20-rules": "`scan --rules rules/patterns --rules bench/alerts-20.yaml`: 20 alert rules",
     "logwarden-state": "`scan --state` (a new SQLite state file per run), default rules",
@@ -280,6 +281,9 @@ P(f"full mix; Python `re`, mtail and SEC (10-30k lines/s here) read only the fir
 P("and logwarden is timed on that slice too. Lines/s and MB/s are of what each tool read. Peak RSS: \"Maximum")
 P("resident set size\" of `/usr/bin/time -v`, one run. The machine is shared and noisy: compare within one table.\n")
 P(f"Machine: {cpu}, {sh('nproc')} cores, Linux {sh('uname -r')}. Versions: {'; '.join(vers)}.\n")
+P("Run it: `make bench` (installs hyperfine, time, mtail, sec, ripgrep and valgrind when missing; ~15 min on 2 cores).")
+P("Knobs (env): `RUNS` (3), `SLICE` (100000), `SLOW_RUNS` (2), `BIG` (10000000; 0 skips), `CALLGRIND` (1), `LIVE` (1),")
+P("`WORK` (/tmp/logwarden-bench). A peer that is not installed is left out of the table.\n")
 
 P("| tool | data | what it does | median s | lines/s | MB/s | peak RSS MB | lines/s ÷ logwarden's | agreement with truth | agreement with logwarden |")
 P("|---|---|---|---|---|---|---|---|---|---|")
@@ -400,7 +404,11 @@ if "logwarden-two-files" in hf:
     P("\n## One file vs two\n")
     P(f"`scan a.log b.log` (two {N:,}-line files, {2 * N:,} lines): {hf['logwarden-two-files']['median']:.3f} s, {two:,.0f} lines/s,")
     P(f"against {one:,.0f} lines/s for one file: **{two / one:.2f}×** the one-file rate on {sh('nproc')} cores "
-      "(2.00× would be one worker per core fully used; 1.00× is one file after the other).")
+      "(1.00×: the second file adds no parallelism beyond the one file's).")
+    if "logwarden-scan-1-thread" in hf:
+        t1 = rate("logwarden-scan-1-thread", "full")
+        P(f"One file with `--threads 1`: {t1:,.0f} lines/s; the default (a classifying worker per core) is "
+          f"**{one / t1:.2f}×** that.")
 
 # ---- memory and throughput goals --------------------------------------------------------------------
 P("\n## Goals\n")
@@ -511,8 +519,9 @@ P("Per-record benchmarks handle 1,000 records an iteration (scaling factor kilo)
 P("their mallocs as allocations **per record**; split and frame are per 1 MiB chunk. Metrics: wall clock,")
 P("throughput, instructions (perf counters, where the kernel allows them) and mallocCountTotal.")
 micro = os.path.join(REPO, "bench", "micro-results.md")
+P("\n<!-- micro-results: make bench-micro rewrites what is between these markers -->")
 if os.path.exists(micro):
-    P("")
     P(open(micro).read().rstrip())
 else:
-    P("\n(No sample yet: run `make bench-micro`, which writes bench/micro-results.md.)")
+    P("(No sample yet: run `make bench-micro`, which writes bench/micro-results.md.)")
+P("<!-- /micro-results -->")

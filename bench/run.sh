@@ -56,6 +56,7 @@ ROWS="$W/rows.tsv"; : > "$ROWS"
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$ROWS"; }
 J="--output json"
 row logwarden-scan full lw "$LW scan $J $DATA"
+row logwarden-scan-1-thread full lw "$LW scan $J --threads 1 $DATA"
 row logwarden-patterns-only full lw "$LW scan $J --rules rules/patterns $DATA"
 row logwarden-20-rules full lw "$LW scan $J --rules rules/patterns --rules bench/alerts-20.yaml $DATA"
 row logwarden-state full lw "$LW scan $J --state $W/bench-state.db $DATA"
@@ -160,12 +161,26 @@ if [ "$CALLGRIND" != 0 ] && command -v valgrind >/dev/null; then
 fi
 
 # ---- 5) the report ----------------------------------------------------------------------------
+# Sections other targets write by hand or by their own runs (make bench-discover) are kept.
+KEEP="$W/kept-sections.md"
+"$PY" - BENCHMARKS.md > "$KEEP" <<'PY'
+import re, sys
+try:
+    text = open(sys.argv[1]).read()
+except FileNotFoundError:
+    sys.exit(0)
+keep = ("## Template discovery",)
+parts = re.split(r"(?m)^(?=## )", text)
+print("".join(p for p in parts if p.startswith(keep)).rstrip())
+PY
 "$PY" bench/report.py --work "$W" --n "$N" --slice "$SLICE" --runs "$RUNS" --slow-runs "$SLOW_RUNS" \
-  --shared "$SHARED" --lw "$LW" > BENCHMARKS.md
+  --shared "$SHARED" --lw "$LW" > "$W/BENCHMARKS.md"
+cp "$W/BENCHMARKS.md" BENCHMARKS.md
 
 # Live mode: watch's alert latency (file and stdin) and sustained throughput on the same mix.
 if [ "$LIVE" != 0 ]; then
   "$PY" bench/live.py --bin "$LW" --mix "$DATA" > "$W/live.md"
   { echo; cat "$W/live.md"; } >> BENCHMARKS.md
 fi
+[ -s "$KEEP" ] && { echo; cat "$KEEP"; } >> BENCHMARKS.md
 cat BENCHMARKS.md
