@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Summarises package-benchmark's JMH export of Benchmarks/ as Markdown (bench/micro-results.md).
 
-usage: micro_report.py JMH_DIR MIX_SLICE
+usage: micro_report.py JMH_DIR MIX_SLICE [--update BENCHMARKS.md]
+
+Prints the Markdown; with --update, also puts it between BENCHMARKS.md's micro-results markers
+(so a micro run does not need a full make bench to show up there).
 
 The JMH export gives per-iteration values, unscaled: per-record benchmarks run 1,000 records an
 iteration, so ns and mallocs per record are the iteration's divided by 1,000 (mallocs after
@@ -15,6 +18,12 @@ import subprocess
 import sys
 
 jmh_dir, mix = sys.argv[1], sys.argv[2]
+update = sys.argv[sys.argv.index("--update") + 1] if "--update" in sys.argv else None
+out_lines = []
+
+
+def print(*a):  # noqa: A001 - collect, then print and optionally splice into BENCHMARKS.md
+    out_lines.append(" ".join(str(x) for x in a))
 path = sorted(glob.glob(os.path.join(jmh_dir, "*.jmh.json")), key=os.path.getmtime)[-1]
 data = json.load(open(path))
 raw = open(mix, "rb").read()
@@ -65,3 +74,15 @@ for name in order + [n for n in rows if n not in order]:
 print("\nmallocs: per record (or line) for the per-record stages, after subtracting the empty loop's per-iteration")
 print("count (the framework's own); per chunk for split and frame. Wall times are noisy on this shared machine;")
 print("mallocs are exact and are the regression signal (`swift package benchmark baseline update` / `check`).")
+
+text = "\n".join(out_lines)
+sys.stdout.write(text + "\n")
+if update and os.path.exists(update):
+    import re
+    md = open(update).read()
+    new, n = re.subn(r"(<!-- micro-results[^\n]*-->\n).*?(\n<!-- /micro-results -->)",
+                     lambda m: m.group(1) + text + m.group(2), md, flags=re.S)
+    if n:
+        open(update, "w").write(new)
+    else:
+        sys.stderr.write(f"micro_report.py: no micro-results markers in {update}; run make bench to add them\n")
