@@ -19,6 +19,8 @@ public final class Classifier {
     /// Per pattern: the stamp of the last subject whose literals included the pattern's.
     private let marks: UnsafeMutablePointer<UInt32>
     private var stamp: UInt32 = 0
+    /// The patterns worth trying for the current subject, in priority order.
+    private let candidates: UnsafeMutablePointer<Int32>
     /// Match attempts that hit the PCRE2 limits, per pattern index.
     public private(set) var matchErrors: [Int]
 
@@ -31,10 +33,14 @@ public final class Classifier {
         matchErrors = Array(repeating: 0, count: set.count)
         marks = .allocate(capacity: max(1, set.count))
         marks.initialize(repeating: 0, count: max(1, set.count))
+        candidates = .allocate(capacity: 2 * max(1, set.count))
         message.reserveCapacity(4096)
     }
 
-    deinit { marks.deallocate() }
+    deinit {
+        marks.deallocate()
+        candidates.deallocate()
+    }
 
     public func classify(_ record: Record) -> Classification? {
         if let json = record.json {
@@ -74,17 +80,45 @@ public final class Classifier {
                 marks.update(repeating: 0, count: patterns.count)
                 stamp = 1
             }
-            prefilter.matcher.scan(subject, stamp: stamp, into: marks)
-            let always = prefilter.alwaysTried
-            for index in patterns.indices where marks[index] == stamp || always[index] {
-                if let hit = tryPattern(index, patterns[index], subject, json, line, textOnly) { return hit }
+            // The patterns whose literals occur, merged in order with the always-tried ones: a
+            // record is offered to a handful of patterns, not all of them.
+            var found = 0
+            prefilter.matcher.scan(subject, stamp: stamp, into: marks, found: candidates, count: &found)
+            if found > 1 { sortSmall(candidates, found) }
+            let always = json == nil || textOnly ? prefilter.alwaysTextIndices : prefilter.alwaysIndices
+            return always.withUnsafeBufferPointer { always -> Classification? in
+                var i = 0, j = 0
+                while i < found || j < always.count {
+                    let index: Int
+                    if j == always.count || (i < found && candidates[i] < always[j]) {
+                        index = Int(candidates[i])
+                        i += 1
+                    } else {
+                        index = Int(always[j])
+                        j += 1
+                    }
+                    if let hit = tryPattern(index, patterns[index], subject, json, line, textOnly) { return hit }
+                }
+                return nil
             }
-            return nil
         }
         for index in patterns.indices {
             if let hit = tryPattern(index, patterns[index], subject, json, line, textOnly) { return hit }
         }
         return nil
+    }
+
+    /// Insertion sort: a subject holds a few literals' owners at most.
+    private func sortSmall(_ a: UnsafeMutablePointer<Int32>, _ n: Int) {
+        for i in 1..<n {
+            let x = a[i]
+            var j = i - 1
+            while j >= 0 && a[j] > x {
+                a[j + 1] = a[j]
+                j -= 1
+            }
+            a[j + 1] = x
+        }
     }
 
     @inline(__always)

@@ -1,11 +1,14 @@
 /// Aho–Corasick over ASCII-case-folded bytes: one pass over a record tells which literals
 /// occur, and so which patterns are worth running. The automaton is a dense table over byte
-/// classes (bytes that appear in no literal share one class), so a step is one load.
+/// classes (bytes that appear in no literal share one class), so a step is one load. Table
+/// entries hold the next state's row offset, with the low bit set when literals end there:
+/// the common step needs no multiply and no look at the owner lists.
 public struct LiteralMatcher: Sendable {
     /// Byte (case-folded) to class.
     private let classOf: [UInt8]
     private let classCount: Int
-    /// Next state for (state, class).
+    /// For (state row, class): the next state's row offset (state × classes) × 2, plus 1 when
+    /// literals end in it.
     private let next: [Int32]
     /// For each state, the owners (pattern indices) of the literals that end here:
     /// `owners[ownerStart[s] ..< ownerStart[s + 1]]`, flat so a step touches no nested array.
@@ -67,7 +70,7 @@ public struct LiteralMatcher: Sendable {
         }
         classOf = classes
         classCount = count
-        next = table
+        next = table.map { t in Int32(Int(t) * count * 2 + (out[Int(t)].isEmpty ? 0 : 1)) }
         var flat: [Int32] = []
         var starts: [Int32] = []
         for list in out {
@@ -82,28 +85,41 @@ public struct LiteralMatcher: Sendable {
     /// Sets `found[owner] = true` for every literal that occurs in `text`.
     public func scan(_ text: UnsafeBufferPointer<UInt8>, into found: inout [Bool]) {
         var stamps = [UInt32](repeating: 0, count: found.count)
-        stamps.withUnsafeMutableBufferPointer { scan(text, stamp: 1, into: $0.baseAddress!) }
+        var count = 0
+        stamps.withUnsafeMutableBufferPointer { scan(text, stamp: 1, into: $0.baseAddress!, count: &count) }
         for i in found.indices where stamps[i] == 1 { found[i] = true }
     }
 
     /// Writes `stamp` at `marks[owner]` for every literal that occurs in `text`; callers
-    /// compare with the stamp instead of clearing marks for every record.
+    /// compare with the stamp instead of clearing marks for every record. Each owner marked
+    /// for the first time is also appended at `found[count]` (count grows), when given.
     @inline(__always)
-    public func scan(_ text: UnsafeBufferPointer<UInt8>, stamp: UInt32, into marks: UnsafeMutablePointer<UInt32>) {
+    public func scan(_ text: UnsafeBufferPointer<UInt8>, stamp: UInt32, into marks: UnsafeMutablePointer<UInt32>,
+                     found: UnsafeMutablePointer<Int32>? = nil, count: inout Int) {
         guard let p = text.baseAddress else { return }
         let k = classCount
         classOf.withUnsafeBufferPointer { classes in
             next.withUnsafeBufferPointer { table in
                 ownerStart.withUnsafeBufferPointer { starts in
                     owners.withUnsafeBufferPointer { owners in
-                        var s = 0
+                        let cls = classes.baseAddress!, tab = table.baseAddress!
+                        var row = 0
                         for i in 0..<text.count {
-                            s = Int(table[s &* k &+ Int(classes[Int(p[i])])])
-                            var o = Int(starts[s])
-                            let end = Int(starts[s &+ 1])
-                            while o < end {
-                                marks[Int(owners[o])] = stamp
-                                o &+= 1
+                            let entry = Int(tab[row &+ Int(cls[Int(p[i])])])
+                            row = entry >> 1
+                            if entry & 1 != 0 {
+                                let s = row / k
+                                var o = Int(starts[s])
+                                let end = Int(starts[s &+ 1])
+                                while o < end {
+                                    let owner = Int(owners[o])
+                                    if marks[owner] != stamp {
+                                        marks[owner] = stamp
+                                        found?[count] = Int32(owner)
+                                        count &+= 1
+                                    }
+                                    o &+= 1
+                                }
                             }
                         }
                     }

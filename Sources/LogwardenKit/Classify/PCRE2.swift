@@ -21,9 +21,13 @@ public final class CompiledRegex: @unchecked Sendable {
     public let source: String
     /// Named groups in pattern order: (group number, name).
     public let namedGroups: [(number: Int, name: String)]
+    /// For a pattern anchored at the subject's start: the bytes a match can begin with
+    /// (from PCRE2's own analysis), so most subjects are turned down without a call.
+    let firstBytes: [Bool]?
 
     /// Compiles in byte mode (no UTF): logs are bytes and may hold invalid UTF-8.
-    public init(_ pattern: String, caseless: Bool = false) throws(RegexCompileError) {
+    /// `firstByteCheck: false` always asks PCRE2 (tests compare the two).
+    public init(_ pattern: String, caseless: Bool = false, firstByteCheck: Bool = true) throws(RegexCompileError) {
         var errorCode: Int32 = 0
         var errorOffset = 0
         let options: UInt32 = caseless ? UInt32(PCRE2_CASELESS) : 0
@@ -39,6 +43,32 @@ public final class CompiledRegex: @unchecked Sendable {
         source = pattern
         jitted = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         namedGroups = Self.readNameTable(compiled)
+        firstBytes = firstByteCheck ? Self.anchoredFirstBytes(compiled) : nil
+    }
+
+    private static func anchoredFirstBytes(_ code: OpaquePointer) -> [Bool]? {
+        var options: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_ALLOPTIONS), &options)
+        guard options & UInt32(PCRE2_ANCHORED) != 0 else { return nil }
+        var type: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODETYPE), &type)
+        if type == 1 {
+            var unit: UInt32 = 0
+            pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODEUNIT), &unit)
+            var allowed = [Bool](repeating: false, count: 256)
+            allowed[Int(unit & 0xFF)] = true
+            // A caseless first unit may also be its other case.
+            if options & UInt32(PCRE2_CASELESS) != 0 {
+                let c = UInt8(unit & 0xFF)
+                if c >= 65 && c <= 90 { allowed[Int(c + 32)] = true }
+                if c >= 97 && c <= 122 { allowed[Int(c - 32)] = true }
+            }
+            return allowed
+        }
+        var bitmap: UnsafePointer<UInt8>? = nil
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTBITMAP), &bitmap)
+        guard let bitmap else { return nil }
+        return (0..<256).map { bitmap[$0 >> 3] & (1 << UInt8($0 & 7)) != 0 }
     }
 
     deinit { pcre2_code_free_8(code) }
@@ -75,6 +105,10 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// Matches `subject`; returns false on no match. Captures are left in `scratch`.
     public func matches(_ subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws(RegexMatchFailure) -> Bool {
+        if let firstBytes, subject.isEmpty || !firstBytes[Int(subject[0])] {
+            // An anchored pattern that can match the empty string has no first-byte set.
+            return false
+        }
         let base = subject.baseAddress ?? UnsafePointer(scratch.emptySubject)
         let rc: Int32
         if jitted {

@@ -7,6 +7,10 @@ public struct Prefilter: Sendable {
     /// Per pattern: true when it has no required literal and is always tried.
     public let alwaysTried: [Bool]
     public let filteredCount: Int
+    /// The always-tried patterns, in order; and those of them that can match without JSON
+    /// fields (a pattern with `fields:` cannot match a plain-text record).
+    public let alwaysIndices: [Int32]
+    public let alwaysTextIndices: [Int32]
 
     public static func build(_ patterns: [Pattern]) -> Prefilter {
         var literals: [(bytes: [UInt8], owner: Int)] = []
@@ -16,7 +20,9 @@ public struct Prefilter: Sendable {
             always[i] = false
             for lit in set.sorted(by: { $0.lexicographicallyPrecedes($1) }) { literals.append((lit, i)) }
         }
-        return Prefilter(matcher: LiteralMatcher(literals), alwaysTried: always,
-                         filteredCount: always.filter { !$0 }.count)
+        let indices = always.indices.filter { always[$0] }
+        return Prefilter(matcher: LiteralMatcher(literals), alwaysTried: always, filteredCount: always.filter { !$0 }.count,
+                         alwaysIndices: indices.map(Int32.init),
+                         alwaysTextIndices: indices.filter { patterns[$0].fieldRegexes.isEmpty }.map(Int32.init))
     }
 }

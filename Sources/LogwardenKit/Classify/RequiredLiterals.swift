@@ -30,44 +30,78 @@ public enum RequiredLiterals {
 
         /// `exact`: the node matches exactly this string; `required`: one of these appears.
         var info: (exact: [UInt8]?, required: Set<[UInt8]>?) {
+            let f = facts
+            return (f.exact, f.required)
+        }
+
+        /// What every match of the node looks like: exactly `exact`; or containing one of
+        /// `required`, starting with `prefix` and ending with `suffix`. A literal run that
+        /// meets a group continues into the group's prefix (`" (5\d\d)` requires `" 5`).
+        struct Facts {
+            var exact: [UInt8]?
+            var required: Set<[UInt8]>?
+            var prefix: [UInt8]
+            var suffix: [UInt8]
+
+            static func exactly(_ s: [UInt8]) -> Facts { Facts(exact: s, required: s.isEmpty ? nil : [s], prefix: s, suffix: s) }
+            static let unknown = Facts(exact: nil, required: nil, prefix: [], suffix: [])
+        }
+
+        var facts: Facts {
             switch self {
-            case let .literal(c): return ([RequiredLiterals.fold(c)], [[RequiredLiterals.fold(c)]])
-            case .anyChar: return (nil, nil)
-            case .zeroWidth: return ([], nil)
+            case let .literal(c): return .exactly([RequiredLiterals.fold(c)])
+            case .anyChar: return .unknown
+            case .zeroWidth: return .exactly([])
             case let .sequence(items):
+                let parts = items.map(\.facts)
+                if parts.allSatisfy({ $0.exact != nil }) { return .exactly(parts.flatMap { $0.exact! }) }
                 var run: [UInt8] = []
                 var candidates: [Set<[UInt8]>] = []
-                var allExact = true
-                for item in items {
-                    let i = item.info
-                    if let e = i.exact {
+                var prefix: [UInt8]? = nil
+                for part in parts {
+                    if let e = part.exact {
                         run += e
-                    } else {
-                        allExact = false
-                        if !run.isEmpty { candidates.append([run]) }
-                        run = []
-                        if let r = i.required { candidates.append(r) }
+                        continue
                     }
+                    if prefix == nil { prefix = run + part.prefix }
+                    let joined = run + part.prefix
+                    if !joined.isEmpty { candidates.append([joined]) }
+                    if let r = part.required { candidates.append(r) }
+                    run = part.suffix
                 }
-                if allExact { return (run, run.isEmpty ? nil : [run]) }
                 if !run.isEmpty { candidates.append([run]) }
-                return (nil, candidates.max { RequiredLiterals.score($0) < RequiredLiterals.score($1) })
+                let best = candidates.max { RequiredLiterals.score($0) < RequiredLiterals.score($1) }
+                return Facts(exact: nil, required: best, prefix: prefix ?? [], suffix: run)
             case let .alternation(branches):
-                if branches.count == 1 { return branches[0].info }
+                if branches.count == 1 { return branches[0].facts }
+                let parts = branches.map(\.facts)
                 var union = Set<[UInt8]>()
-                for branch in branches {
-                    let i = branch.info
-                    guard let r = i.exact.map({ Set([$0]) }) ?? i.required else { return (nil, nil) }
+                var complete = true
+                for part in parts {
+                    guard let r = part.exact.map({ Set([$0]) }) ?? part.required else {
+                        complete = false
+                        break
+                    }
                     union.formUnion(r)
                 }
-                return (nil, union.count <= 64 ? union : nil)
+                let prefix = parts.dropFirst().reduce(parts[0].prefix) { Node.common($0, $1.prefix) }
+                let suffix = parts.dropFirst().reduce(parts[0].suffix) { Node.commonSuffix($0, $1.suffix) }
+                return Facts(exact: nil, required: complete && union.count <= 64 ? union : nil, prefix: prefix, suffix: suffix)
             case let .repeated(node, min, max):
-                let i = node.info
-                if min == 1 && max == 1 { return i }
-                if min == 0 { return (i.exact == [] ? [] : nil, nil) }
-                if i.exact == [] { return ([], nil) }
-                return (nil, i.exact.map { Set([$0]) } ?? i.required)
+                let f = node.facts
+                if min == 1 && max == 1 { return f }
+                if min == 0 { return f.exact == [] ? .exactly([]) : .unknown }
+                if f.exact == [] { return .exactly([]) }
+                return Facts(exact: nil, required: f.exact.map { Set([$0]) } ?? f.required, prefix: f.prefix, suffix: f.suffix)
             }
+        }
+
+        static func common(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+            Array(zip(a, b).prefix { $0 == $1 }.map(\.0))
+        }
+
+        static func commonSuffix(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+            Array(common(a.reversed(), b.reversed()).reversed())
         }
     }
 

@@ -74,10 +74,10 @@ final class ClassifyPool: @unchecked Sendable {
         }
     }
 
-    /// Workers for this machine: none on one core, where the caller classifies itself.
+    /// Workers for this machine: one per core besides the reading thread's (none on one
+    /// core, where the reading thread classifies itself).
     static func workers() -> Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return cores > 1 ? min(cores, 4) : 0
+        min(ProcessInfo.processInfo.activeProcessorCount - 1, 4)
     }
 
     /// An empty batch to fill.

@@ -35,8 +35,8 @@ public struct ScanPipeline {
     public let engine: RuleEngine?
     public var commitRecords = 250_000
     public var commitInterval = 1.0
-    /// Threads that classify while this one frames and counts; nil: one per core (none on
-    /// one core). 0 classifies on the calling thread.
+    /// Threads that classify while this one frames and counts; nil: one per core besides
+    /// this one. 0 classifies on the calling thread.
     public var classifyWorkers: Int? = nil
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {

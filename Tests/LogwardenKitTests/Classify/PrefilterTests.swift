@@ -9,6 +9,8 @@ struct PrefilterTests {
         ("(?:Read|Connect)Timeout(?:Error)?\\b", ["timeout"]),
         ("\\b(?i:connection refused)\\b|\\bECONNREFUSED\\b", ["connection refused", "econnrefused"]),
         ("HTTP/\\d\\.\\d\" 5\\d\\d", ["http/"]),
+        // A literal run continues into a group's first bytes: `" ` + `5`.
+        ("(?:HTTP/[0-9.]{1,3}|-)\" (?<status>5\\d\\d) (?:\\d+|-)", ["\" 5"]),
         ("a+b", nil),
         ("\\d+", nil),
         ("foo(?x) bar", nil),
@@ -66,5 +68,33 @@ struct PrefilterTests {
             compared += a.count
         }
         #expect(compared > 30000)
+    }
+
+    /// Anchored patterns turn down subjects by their first byte without calling PCRE2; the
+    /// answer must be PCRE2's on every line of the corpus.
+    @Test func anchoredFirstByteCheckAgreesWithPCRE2() throws {
+        let pack = try PatternSet.load(RuleFiles.load([packageRoot + "/rules/patterns"]))
+        let anchored = pack.patterns.compactMap(\.regex).filter { $0.firstBytes != nil }
+        #expect(anchored.count >= 2)
+        var lines: [String] = []
+        for folder in ["Tests/Fixtures/real", "samples"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/" + folder) where name.hasSuffix(".log") {
+                lines += try String(contentsOfFile: "\(packageRoot)/\(folder)/\(name)", encoding: .utf8).split(separator: "\n").map(String.init)
+            }
+        }
+        lines += ["", "E", "E1027 10:00:00.123456 x ", "e1027 10:00:00.123456 x "]
+        let scratch = MatchScratch(maxCaptures: 20, matchLimit: 1_000_000, depthLimit: 10_000)
+        var hits = 0
+        for regex in anchored {
+            let plain = try CompiledRegex(regex.source, firstByteCheck: false)
+            for line in lines {
+                let bytes = Array(line.utf8)
+                let a = try bytes.withUnsafeBufferPointer { try regex.matches($0, scratch: scratch) }
+                let b = try bytes.withUnsafeBufferPointer { try plain.matches($0, scratch: scratch) }
+                #expect(a == b, "\(regex.source) on \(line)")
+                if a { hits += 1 }
+            }
+        }
+        #expect(hits > 0)
     }
 }
