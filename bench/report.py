@@ -501,6 +501,8 @@ if prof.strip():
     P("|---|---|---|")
     for ins, pct, fn in rowsp:
         fn = re.sub(r"^\?\?\?:", "", fn)
+        if re.match(r"0x[0-9a-f]+", fn) and fn.endswith("[???]"):
+            fn = fn[:-5] + "(no object: code in anonymous memory, i.e. PCRE2's JIT-compiled regexes)"
         fn = re.sub(r"\s*\[(?:[^\]]*/)?([^\]/]+)\]$", r"  (\1)", fn)
         fn = fn.replace("|", "\\|")
         if len(fn) > 140:
