@@ -19,8 +19,9 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinux"),
-        // libcurl, not FoundationNetworking: on Linux URLSession cannot add a CA file.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl, not FoundationNetworking: on Linux URLSession cannot add a CA file. Opened
+        // with dlopen on first use, so only its header is needed to build.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The pipeline: Input -> Records -> Classify -> Count -> Output, one folder per stage.
         .target(
             name: "LogwardenKit",

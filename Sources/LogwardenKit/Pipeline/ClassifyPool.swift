@@ -12,6 +12,10 @@ final class ClassifyPool: @unchecked Sendable {
         /// Records whose `text` is empty: `spans` locate their bytes in `bytes`.
         var records: [Record] = []
         var spans: [Range<Int>] = []
+        /// JSON records' members, all in one array (`fields` locates each record's; negative
+        /// for a record that is not JSON), so the framer's own buffer is never shared and copied.
+        var members: [JSONFields.Member] = []
+        var fields: [Range<Int>] = []
         var matches: [Classification?] = []
         var sequence = 0
 
@@ -19,6 +23,7 @@ final class ClassifyPool: @unchecked Sendable {
             bytes.reserveCapacity(capacity * 160)
             records.reserveCapacity(capacity)
             spans.reserveCapacity(capacity)
+            fields.reserveCapacity(capacity)
         }
 
         func append(_ record: Record) {
@@ -26,6 +31,12 @@ final class ClassifyPool: @unchecked Sendable {
             bytes.append(contentsOf: record.text)
             var stored = record
             stored.text = UnsafeBufferPointer(start: nil, count: 0)
+            let first = members.count
+            if let json = record.json {
+                members.append(contentsOf: json.members)
+                stored.json = nil
+            }
+            fields.append(record.json == nil ? -1 ..< -1 : first..<members.count)
             records.append(stored)
             spans.append(start..<bytes.count)
         }
@@ -38,6 +49,7 @@ final class ClassifyPool: @unchecked Sendable {
                 for i in records.indices {
                     var r = records[i]
                     r.text = UnsafeBufferPointer(rebasing: all[spans[i]])
+                    if fields[i].lowerBound >= 0 { r.json = JSONFields(storage: members, range: fields[i]) }
                     body(i, r)
                 }
             }
@@ -47,6 +59,8 @@ final class ClassifyPool: @unchecked Sendable {
             bytes.removeAll(keepingCapacity: true)
             records.removeAll(keepingCapacity: true)
             spans.removeAll(keepingCapacity: true)
+            members.removeAll(keepingCapacity: true)
+            fields.removeAll(keepingCapacity: true)
             matches.removeAll(keepingCapacity: true)
         }
     }

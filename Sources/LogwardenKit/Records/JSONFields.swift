@@ -15,13 +15,25 @@ public struct JSONFields: Sendable {
         public var isByteArray: Bool
     }
 
-    public private(set) var members: [Member] = []
+    /// The members are `storage[range]`: a batch keeps many records' members in one array
+    /// (`ClassifyPool`), and a scan fills its own.
+    private var storage: [Member] = []
+    private var range = 0..<0
+    public var members: ArraySlice<Member> { storage[range] }
 
-    public init() { members.reserveCapacity(32) }
+    public init() { storage.reserveCapacity(32) }
+
+    /// Members scanned before, kept in `storage[range]`.
+    public init(storage: [Member], range: Range<Int>) {
+        self.storage = storage
+        self.range = range
+    }
 
     /// Scans `line` as one JSON object. Returns false (and keeps nothing) if it is not one.
     public mutating func scan(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        members.removeAll(keepingCapacity: true)
+        storage.removeAll(keepingCapacity: true)
+        range = 0..<0
+        defer { range = 0..<storage.count }
         guard let p = line.baseAddress else { return false }
         let n = line.count
         var i = skipSpace(p, 0, n)
@@ -56,7 +68,7 @@ public struct JSONFields: Sendable {
                 guard i > start else { return fail() }
                 member.value = start..<i
             }
-            members.append(member)
+            storage.append(member)
             i = skipSpace(p, i, n)
             guard i < n else { return fail() }
             if p[i] == UInt8(ascii: "}") { return true }
@@ -76,7 +88,7 @@ public struct JSONFields: Sendable {
 
     public func member(_ line: UnsafeBufferPointer<UInt8>, key: [UInt8]) -> Member? {
         key.withUnsafeBufferPointer { k in
-            for m in members where m.key.count == k.count {
+            for m in storage[range] where m.key.count == k.count {
                 if memcmp(line.baseAddress! + m.key.lowerBound, k.baseAddress!, k.count) == 0 { return m }
             }
             return nil
@@ -130,7 +142,7 @@ public struct JSONFields: Sendable {
     }
 
     private mutating func fail() -> Bool {
-        members.removeAll(keepingCapacity: true)
+        storage.removeAll(keepingCapacity: true)
         return false
     }
 
