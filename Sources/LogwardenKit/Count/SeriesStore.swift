@@ -56,9 +56,23 @@ public final class SeriesStore {
         return ordered.map { Sample(time: $0.time, countedAt: $0.at, input: inputNames[$0.input], line: $0.line, text: String(decoding: $0.bytes, as: UTF8.self)) }
     }
 
-    /// Decides which series keep a window (set by the rule engine before the first record).
-    public var needsWindow: ((Labels) -> Bool)? {
-        didSet { for s in series { s.windowed = needsWindow?(s.labels) ?? true } }
+    /// The longest range any rule reads a series over, or nil when no rule selects it (set by
+    /// the rule engine before the first record). A series keeps a window only when some rule
+    /// selects it, sized for that range: with a thousand sshd sources read over 5m, a window
+    /// of 32 buckets each rather than the hour another rule needs for one series.
+    public var windowRange: ((Labels) -> Int64?)? {
+        didSet {
+            for s in series {
+                let range = windowRange.map { $0(s.labels) } ?? largestRange
+                s.windowed = range != nil
+                if let range { s.window = window(for: range) }
+            }
+        }
+    }
+
+    /// An empty window that covers `range` and the allowed lateness.
+    func window(for range: Int64) -> Window {
+        Window(width: bucketWidth, capacity: min(bucketCount, Int((range + allowedLateness) / bucketWidth) + 2))
     }
     private var inputNames: [String] = []
     private var inputIndex: [String: Int] = [:]
@@ -70,6 +84,7 @@ public final class SeriesStore {
     public let patterns: PatternSet
     public let bucketWidth: Int64
     public let bucketCount: Int
+    public let largestRange: Int64
     /// Records older than the newest time minus this are counted late, at the newest time.
     public let allowedLateness: Int64
     public private(set) var series: [Series] = []
@@ -105,6 +120,7 @@ public final class SeriesStore {
         self.patterns = patterns
         self.bucketWidth = max(1, bucketWidth)
         self.allowedLateness = allowedLateness
+        self.largestRange = largestRange
         bucketCount = Int((largestRange + allowedLateness) / self.bucketWidth) + 2
         unmatchedID = id(for: Labels([(Labels.metricName, "logwarden_unmatched_records_total")]), evidence: false)
         for index in patterns.patterns.indices { _ = matchSeries(SeriesKey(pattern: index, captures: [])) }
@@ -113,8 +129,8 @@ public final class SeriesStore {
     /// The series with these labels, created at 0 if new.
     public func id(for labels: Labels, evidence: Bool) -> Int {
         if let id = byLabels[labels] { return id }
-        series.append(Series(labels: labels, window: Window(width: bucketWidth, capacity: bucketCount),
-                             windowed: needsWindow?(labels) ?? true, evidence: evidence))
+        let range = windowRange.map { $0(labels) } ?? largestRange
+        series.append(Series(labels: labels, window: window(for: range ?? 0), windowed: range != nil, evidence: evidence))
         byLabels[labels] = series.count - 1
         onNewSeries?(series.count - 1, labels)
         return series.count - 1
@@ -190,7 +206,8 @@ public final class SeriesStore {
     }
 
     /// Cells held by all windows: series × buckets (reported as a metric).
-    public var windowCells: Int { series.count * bucketCount }
+    /// Buckets held by the windows that exist (a window is allocated with its first record).
+    public var windowCells: Int { series.reduce(0) { $0 + ($1.windowed ? $1.window.allocated : 0) } }
 
     /// Takes over another store's series (a reload): totals, windows and evidence of series
     /// with the same labels, so unchanged rules see the same windows as before.

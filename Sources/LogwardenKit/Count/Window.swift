@@ -29,11 +29,15 @@ public struct Window: Sendable {
         while c < max(1, capacity) { c <<= 1 }
         self.capacity = c
         mask = Int64(c - 1)
-        counts = Array(repeating: 0, count: self.capacity)
-        cumulative = Array(repeating: 0, count: self.capacity)
-        first = Array(repeating: 0, count: self.capacity)
-        last = Array(repeating: 0, count: self.capacity)
+        // Allocated with the first record: most series no rule reads over a range never get one.
+        counts = []
+        cumulative = []
+        first = []
+        last = []
     }
+
+    /// Buckets in memory: the capacity once a record arrived, else none.
+    public var allocated: Int { counts.count }
 
     /// The bucket index that holds time `t`.
     @inline(__always)
@@ -47,6 +51,12 @@ public struct Window: Sendable {
 
     /// Moves the head forward to bucket `k`, clearing the buckets it passes.
     private mutating func advance(to k: Int64) {
+        if counts.isEmpty {
+            counts = Array(repeating: 0, count: capacity)
+            cumulative = Array(repeating: 0, count: capacity)
+            first = Array(repeating: 0, count: capacity)
+            last = Array(repeating: 0, count: capacity)
+        }
         if head == Int64.min || k - head >= Int64(capacity) {
             evicted = total
             for i in 0..<capacity {

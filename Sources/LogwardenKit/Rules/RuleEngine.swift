@@ -71,11 +71,17 @@ public final class RuleEngine {
         source = StoreSource(store: store)
         let rules = groups.flatMap(\.rules)
         for rule in rules { source.registerGroupWindows(rule.expr) }
-        // Only series that some rule selects need a window (for ranges and evidence); the
-        // others, such as the unmatched counter, only count.
-        let selected = rules.flatMap { $0.expr.selectors }
+        // Only series that some rule selects need a window (for ranges and evidence), as long
+        // as the longest range those rules read (or, without one, their group's interval,
+        // over which evidence is gathered); the others, such as the unmatched counter, only count.
+        let selected = groups.flatMap { group in
+            group.rules.flatMap { rule in
+                let need = rule.expr.ranges.max() ?? group.interval
+                return rule.expr.selectors.map { ($0, need) }
+            }
+        }
         let source = self.source
-        store.needsWindow = { labels in selected.contains { source.matches($0, labels) } }
+        store.windowRange = { labels in selected.filter { source.matches($0.0, labels) }.map(\.1).max() }
         if rules.contains(where: { $0.exprSource.contains("time") && Self.callsTime($0.expr) }) {
             settle = nil
         } else {
