@@ -33,6 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from child import Child  # noqa: E402
 from am import (GO_ZERO_TIME, Alertmanager, HarnessError, Recorder, WaitTimeout, am_alert,  # noqa: E402
                 basic_auth_header, find_alertmanager, fingerprint, http_request, make_tls, metric_sum,
                 parse_metrics, parse_time, rfc3339, wait_until, webhook_alerts)
@@ -85,58 +87,16 @@ def fmt_t(t):
 
 # ---------------------------------------------------------------- logwarden process
 
-class LW:
+class LW(Child):
     """logwarden as a child process; stdout (JSON Lines alert transitions) and stderr collected."""
 
     def __init__(self, argv, cwd, name="logwarden", env=None):
-        self.name, self.argv = name, argv
-        log(f"start {name}: " + " ".join(argv))
-        self.p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, env=env)
-        self.out, self.err = [], []
-        self.cv = threading.Condition()
-        self.threads = [threading.Thread(target=self._read, args=(self.p.stdout, self.out), daemon=True),
-                        threading.Thread(target=self._read, args=(self.p.stderr, self.err), daemon=True)]
-        for t in self.threads:
-            t.start()
+        super().__init__(argv, cwd, name=name, env=env, fail=Fail, log=log)
         self._port = None
-
-    def _read(self, stream, sink):
-        for raw in iter(stream.readline, b""):
-            with self.cv:
-                sink.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cv.notify_all()
-        with self.cv:
-            self.cv.notify_all()
 
     def text(self):
         with self.cv:
             return "\n".join(self.out) + "\n" + "\n".join(self.err)
-
-    def tail(self, n=25):
-        with self.cv:
-            err, out = self.err[-n:], self.out[-n:]
-        s = f"\n  --- {self.name} stderr (last {len(err)} lines) ---\n" + "\n".join("  " + l for l in err)
-        if out:
-            s += f"\n  --- {self.name} stdout (last {len(out)} lines) ---\n" + "\n".join("  " + l[:300] for l in out)
-        return s
-
-    def wait_line(self, which, pred, timeout, what, start=0):
-        sink = self.out if which == "stdout" else self.err
-        deadline = time.monotonic() + timeout
-        with self.cv:
-            while True:
-                for i in range(start, len(sink)):
-                    if pred(sink[i]):
-                        return i, sink[i]
-                start = len(sink)
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                if self.p.poll() is not None and all(not t.is_alive() for t in self.threads):
-                    raise Fail(f"{self.name} exited ({self.p.returncode}) before {what}" + self.tail())
-                self.cv.wait(min(left, 0.2))
-        raise Fail(f"timed out after {timeout:g}s waiting for {what}" + self.tail())
 
     def wait_started(self, timeout=20):
         rx = re.compile(r'\bmsg="?started\b')
@@ -197,15 +157,6 @@ class LW:
         for t in self.threads:
             t.join(2)
         return self.p.returncode
-
-    def wait_exit(self, timeout):
-        try:
-            rc = self.p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise Fail(f"{self.name} still running {timeout:g}s later" + self.tail())
-        for t in self.threads:
-            t.join(2)
-        return rc
 
 
 # ---------------------------------------------------------------- logwarden metrics

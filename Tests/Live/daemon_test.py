@@ -30,12 +30,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from prom import parse_textfile  # noqa: E402
+from child import Child  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMTOOL = os.environ.get("PROMTOOL", "/usr/bin/promtool")
@@ -112,59 +112,11 @@ def append(path, lines):
 
 # ---------------------------------------------------------------- processes
 
-class Daemon:
-    """A child process whose stdout and stderr are collected line by line."""
+class Daemon(Child):
+    """logwarden as a daemon: stdin optionally piped, stdout and stderr collected."""
 
     def __init__(self, argv, cwd, stdin=False, name="logwarden"):
-        self.name = name
-        self.argv = argv
-        log("start: " + " ".join(argv))
-        self.p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.out, self.err = [], []
-        self.cv = threading.Condition()
-        self.threads = [threading.Thread(target=self._reader, args=(self.p.stdout, self.out), daemon=True),
-                        threading.Thread(target=self._reader, args=(self.p.stderr, self.err), daemon=True)]
-        for t in self.threads:
-            t.start()
-
-    def _reader(self, stream, sink):
-        for raw in iter(stream.readline, b""):
-            with self.cv:
-                sink.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cv.notify_all()
-        with self.cv:
-            self.cv.notify_all()
-
-    @property
-    def pid(self):
-        return self.p.pid
-
-    def tail(self, n=25):
-        with self.cv:
-            err, out = self.err[-n:], self.out[-n:]
-        s = f"\n  --- {self.name} stderr (last {len(err)} lines) ---\n" + "\n".join("  " + l for l in err)
-        if out:
-            s += f"\n  --- {self.name} stdout (last {len(out)} lines) ---\n" + "\n".join("  " + l for l in out)
-        return s
-
-    def wait_line(self, which, pred, timeout, what, start=0):
-        """-> (index, line) of the first line at index >= start satisfying pred."""
-        sink = self.out if which == "stdout" else self.err
-        deadline = time.monotonic() + timeout
-        with self.cv:
-            while True:
-                for i in range(start, len(sink)):
-                    if pred(sink[i]):
-                        return i, sink[i]
-                start = len(sink)
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                if self.p.poll() is not None and all(not t.is_alive() for t in self.threads):
-                    raise Fail(f"{self.name} exited (status {self.p.returncode}) before {what}" + self.tail())
-                self.cv.wait(min(left, 0.2))
-        raise Fail(f"timed out after {timeout:g}s waiting for {what}" + self.tail())
+        super().__init__(argv, cwd, name=name, stdin=stdin, fail=Fail, log=log)
 
     def wait_err(self, regex, timeout, what=None, start=0):
         rx = re.compile(regex)
@@ -204,15 +156,6 @@ class Daemon:
     def signal(self, sig):
         log(f"send {signal.Signals(sig).name} to {self.name} pid {self.pid}")
         self.p.send_signal(sig)
-
-    def wait_exit(self, timeout):
-        try:
-            rc = self.p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise Fail(f"{self.name} still running {timeout:g}s later" + self.tail())
-        for t in self.threads:
-            t.join(2)
-        return rc
 
     def close_stdin(self):
         self.p.stdin.close()
