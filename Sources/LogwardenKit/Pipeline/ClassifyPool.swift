@@ -74,6 +74,8 @@ final class ClassifyPool: @unchecked Sendable {
     private var submitted = 0
     private var handedBack = 0
     private var stopping = false
+    /// Workers classifying a batch right now.
+    private var busy = 0
     private let classifiers: [Classifier]
     /// Batches allowed in flight: enough to keep every worker busy, few enough to bound memory.
     let depth: Int
@@ -147,10 +149,14 @@ final class ClassifyPool: @unchecked Sendable {
         classifiers.dropFirst().reduce(classifiers.first?.matchErrors ?? []) { sum, c in zip(sum, c.matchErrors).map(+) }
     }
 
+    /// Ends the workers: batches not yet started are dropped, and it returns once none is
+    /// classifying, so `matchErrors` may be read after it.
     func stop() {
         condition.lock()
         stopping = true
+        waiting.removeAll()
         condition.broadcast()
+        while busy > 0 { condition.wait() }
         condition.unlock()
     }
 
@@ -163,11 +169,13 @@ final class ClassifyPool: @unchecked Sendable {
                 return
             }
             let batch = waiting.removeFirst()
+            busy += 1
             condition.unlock()
             batch.matches.removeAll(keepingCapacity: true)
             batch.forEach { _, record in batch.matches.append(classifier.classify(record)) }
             condition.lock()
             done[batch.sequence] = batch
+            busy -= 1
             condition.broadcast()
             condition.unlock()
         }

@@ -170,6 +170,7 @@ public struct ScanPipeline {
             }
             try commit(final: true)
         } catch {
+            pool?.stop()  // a batch may still be in a worker's hands
             tally.counts.matchErrors = classifierErrors()
             return ScanResult(counts: tally.counts, errors: errors, stateError: error)
         }
