@@ -35,6 +35,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from child import Child  # noqa: E402
+import harness  # noqa: E402
+from harness import Fail, Skip, check, log  # noqa: E402
 from am import (GO_ZERO_TIME, Alertmanager, HarnessError, Recorder, WaitTimeout, am_alert,  # noqa: E402
                 basic_auth_header, find_alertmanager, fingerprint, http_request, make_tls, metric_sum,
                 parse_metrics, parse_time, rfc3339, wait_until, webhook_alerts)
@@ -59,24 +61,6 @@ FLAGS_ALL = ["--alertmanager", "--resend-delay", "--external-label", "--webhook"
              "--alertmanager-bearer-token-file", "--alertmanager-basic-auth-file", "--alertmanager-ca-file"]
 
 
-class Fail(AssertionError):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def log(msg):
-    if VERBOSE:
-        print("    " + msg, flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
 def near(a, b, tol):
     return a is not None and b is not None and abs(a - b) <= tol
 
@@ -91,7 +75,7 @@ class LW(Child):
     """logwarden as a child process; stdout (JSON Lines alert transitions) and stderr collected."""
 
     def __init__(self, argv, cwd, name="logwarden", env=None):
-        super().__init__(argv, cwd, name=name, env=env, fail=Fail, log=log)
+        super().__init__(argv, cwd, name=name, env=env)
         self._port = None
 
     def text(self):
@@ -1029,6 +1013,7 @@ def main():
     ap.add_argument("--keep", metavar="DIR", help="copy each scenario's directory here")
     args = ap.parse_args()
     VERBOSE, KEEP = args.verbose, args.keep
+    harness.VERBOSE = VERBOSE
     BIN = os.path.abspath(args.bin) if args.bin else None
     chosen = []
     for s in args.scenario or ["all"]:

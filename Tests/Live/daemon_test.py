@@ -36,6 +36,8 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from prom import parse_textfile  # noqa: E402
 from child import Child  # noqa: E402
+import harness  # noqa: E402
+from harness import Fail, Skip, check, log  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMTOOL = os.environ.get("PROMTOOL", "/usr/bin/promtool")
@@ -75,24 +77,6 @@ SSH_FAIL = "Nov 23 02:39:{s:02d} edge-01 sshd[{pid}]: Failed password for root f
 SSH_OK = "Nov 23 02:39:{s:02d} edge-01 sshd[{pid}]: Accepted publickey for deploy from 10.0.3.4 port {port} ssh2: ED25519 SHA256:Zb7mXx9QnJ2pY0mT3cQ7k9s1V4hGf8aLwE2rN5uK6dI"
 
 
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def log(msg):
-    if VERBOSE:
-        print("    " + msg, flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
 def fail_lines(n_fail, n_ok=0, start=0):
     """n_fail sshd failures (distinct sources) and n_ok accepted logins."""
     out = []
@@ -116,7 +100,7 @@ class Daemon(Child):
     """logwarden as a daemon: stdin optionally piped, stdout and stderr collected."""
 
     def __init__(self, argv, cwd, stdin=False, name="logwarden"):
-        super().__init__(argv, cwd, name=name, stdin=stdin, fail=Fail, log=log)
+        super().__init__(argv, cwd, name=name, stdin=stdin)
 
     def wait_err(self, regex, timeout, what=None, start=0):
         rx = re.compile(regex)
@@ -702,6 +686,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temp dirs")
     a = ap.parse_args()
     VERBOSE, KEEP = a.verbose, a.keep
+    harness.VERBOSE = VERBOSE
     names = list(CASES) if a.case == "all" else [a.case]
     for n in names:
         if n not in CASES:

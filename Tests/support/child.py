@@ -4,14 +4,13 @@ import subprocess
 import threading
 import time
 
+from harness import Fail, log
+
 
 class Child:
-    """`fail` is the test script's failure exception; `log` its progress printer."""
-
-    def __init__(self, argv, cwd, name="logwarden", stdin=False, env=None, fail=AssertionError, log=None):
-        self.name, self.argv, self.fail = name, argv, fail
-        if log:
-            log(f"start {name}: " + " ".join(argv))
+    def __init__(self, argv, cwd, name="logwarden", stdin=False, env=None):
+        self.name, self.argv = name, argv
+        log(f"start {name}: " + " ".join(argv))
         self.p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         self.out, self.err = [], []
@@ -55,15 +54,15 @@ class Child:
                 if left <= 0:
                     break
                 if self.p.poll() is not None and all(not t.is_alive() for t in self.threads):
-                    raise self.fail(f"{self.name} exited (status {self.p.returncode}) before {what}" + self.tail())
+                    raise Fail(f"{self.name} exited (status {self.p.returncode}) before {what}" + self.tail())
                 self.cv.wait(min(left, 0.2))
-        raise self.fail(f"timed out after {timeout:g}s waiting for {what}" + self.tail())
+        raise Fail(f"timed out after {timeout:g}s waiting for {what}" + self.tail())
 
     def wait_exit(self, timeout):
         try:
             rc = self.p.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise self.fail(f"{self.name} still running {timeout:g}s later" + self.tail())
+            raise Fail(f"{self.name} still running {timeout:g}s later" + self.tail())
         for t in self.threads:
             t.join(2)
         return rc
