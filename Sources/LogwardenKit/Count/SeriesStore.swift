@@ -25,6 +25,9 @@ public final class SeriesStore {
         /// The last records, as bytes in reused buffers: no allocation per matched record.
         fileprivate var ring: [(time: EpochMillis?, at: EpochMillis?, input: Int, line: Int, bytes: [UInt8])] = []
         fileprivate var next = 0
+        /// The bucket of its last entry in the touch log, and the epoch it was written in.
+        fileprivate var logged: Int64 = .min
+        fileprivate var loggedEpoch = 0
 
         init(labels: Labels, window: Window, windowed: Bool, evidence: Bool) {
             self.labels = labels
@@ -101,6 +104,14 @@ public final class SeriesStore {
 
     /// Per series: the group windows it also counts in.
     private var links: [[GroupWindow]] = []
+    /// Series and buckets that received records, for incremental rule evaluation; kept only
+    /// once a rule engine reads the store (`logTouches`).
+    public var touches = TouchLog()
+    public var logTouches = false
+    /// Bumped after each evaluation: a record in a bucket already logged must be logged
+    /// again once a reader has read that entry (a late record after an evaluation).
+    public var touchEpoch = 0
+
     /// Called for every new series (the engine links it to its group windows).
     public var onNewSeries: ((Int, Labels) -> Void)?
 
@@ -199,7 +210,12 @@ public final class SeriesStore {
         let target = series[id]
         target.total += 1
         guard let time, target.windowed else { return }
-        target.window.add(time)
+        let k = target.window.add(time)
+        if logTouches && (k != target.logged || target.loggedEpoch != touchEpoch) {
+            touches.append(id, bucket: k)
+            target.logged = k
+            target.loggedEpoch = touchEpoch
+        }
         if id < links.count {
             for group in links[id] { group.window.add(time) }
         }
@@ -232,6 +248,7 @@ public final class SeriesStore {
         if target.windowed {
             for cell in cells {
                 target.window.replay(cell)
+                if logTouches { touches.append(id, bucket: cell.bucket) }
                 if id < links.count { for group in links[id] { group.window.replay(cell) } }
             }
         }

@@ -83,11 +83,12 @@ public struct Window: Sendable {
     /// Counts one record at time `t`: in its own bucket, which may be a recent one (a late
     /// record within the ring); a record older than the ring is not counted here (the store
     /// counts records later than the allowed lateness at the newest time instead).
-    public mutating func add(_ t: EpochMillis, count: Int32 = 1) {
+    @discardableResult
+    public mutating func add(_ t: EpochMillis, count: Int32 = 1) -> Int64 {
         // Most records land in the newest bucket: no division.
         let k = t > headLow && t <= headHigh ? head : bucket(t)
         if head == Int64.min || k > head { advance(to: k) }
-        guard head - k < Int64(capacity) else { return }
+        guard head - k < Int64(capacity) else { return k }
         let s = slot(k)
         if counts[s] == 0 {
             first[s] = t
@@ -104,6 +105,7 @@ public struct Window: Sendable {
             cumulative[slot(j)] += Int64(count)
             j += 1
         }
+        return k
     }
 
     /// Records in buckets up to and including `k`.
@@ -176,6 +178,7 @@ public struct Window: Sendable {
 
     /// Adds a cell's records back: the first and last at their times, the rest at the last.
     public mutating func replay(_ cell: Cell) {
+
         add(cell.first, count: 1)
         if cell.count > 1 { add(cell.last, count: cell.count - 1) }
     }

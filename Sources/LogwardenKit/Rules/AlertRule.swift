@@ -68,23 +68,32 @@ public final class AlertRule {
 
     /// Evaluates at `t` and returns the transitions, in a stable order. `evidence` is asked
     /// only for alerts that change state.
-    public func eval(at t: EpochMillis, source: any SeriesSource, externalLabels: [String: String] = [:], limit: Int = 0,
-                     evidence: (Alert) -> Evidence) throws -> [AlertTransition] {
-        guard case let .vector(result) = try Evaluator(source: source, time: t).eval(definition.expr).asVector else {
+    public func eval(at t: EpochMillis, source: any SeriesSource, scope: EvaluationScope? = nil, externalLabels: [String: String] = [:],
+                     limit: Int = 0, evidence: (Alert) -> Evidence) throws -> [AlertTransition] {
+        guard case let .vector(result) = try Evaluator(source: source, time: t, scope: scope).eval(definition.expr).asVector else {
             return []
         }
+        // The same result as last time (an unchanged filter hands back the same array, so
+        // this is one comparison), and every alert firing steadily: nothing can change.
+        if steady, result == lastResult { return [] }
+        steady = false
+        lastResult = []
         var current: [Labels: Alert] = [:]
         var currentOrder: [Labels] = []
         self.externalLabels = externalLabels
         for element in result {
-            var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
-            if !staticLabels {
-                let data = templateData(element.labels, element.value)
-                pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
-            } else {
-                pairs += definition.labels.map { ($0.name, $0.template.source) }
+            let labels: Labels
+            if let known = staticLabels ? alertLabels[element.labels] : nil { labels = known } else {
+                var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
+                if !staticLabels {
+                    let data = templateData(element.labels, element.value)
+                    pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
+                } else {
+                    pairs += definition.labels.map { ($0.name, $0.template.source) }
+                }
+                labels = Labels(pairs + [("alertname", definition.name)])
+                if staticLabels { alertLabels[element.labels] = labels }
             }
-            let labels = Labels(pairs + [("alertname", definition.name)])
             if current[labels] != nil {
                 throw ExprError(0, "vector contains metrics with the same labelset after applying alert labels")
             }
@@ -145,6 +154,12 @@ public final class AlertRule {
             order = []
             throw LimitExceeded(limit: limit, count: activePending)
         }
+        // Nothing pending (to fire later), resolved (to forget later) or kept firing.
+        steady = order.allSatisfy { key in
+            guard let a = active[key] else { return true }
+            return a.state == .firing && a.keepFiringSince == nil && current[key] != nil
+        }
+        lastResult = result
         return transitions.map { alert, kind in
             // Each transition shows the alert as it was at that step (a pending one has not fired).
             var shown = alert
@@ -162,6 +177,12 @@ public final class AlertRule {
     }
 
     private var externalLabels: [String: String] = [:]
+    /// The last result, and whether evaluating that result again would change nothing.
+    private var lastResult: [VectorSample] = []
+    private var steady = false
+    /// Alert labels per element labels, when the rule's labels have no templates: the same
+    /// element is in the result instant after instant.
+    private var alertLabels: [Labels: Labels] = [:]
     private lazy var staticLabels: Bool = definition.labels.allSatisfy { !$0.template.source.contains("{{") }
 
     private func templateData(_ labels: Labels, _ value: Double) -> TemplateData {
@@ -180,6 +201,7 @@ public final class AlertRule {
 
     /// Rebuilds the state from stored alerts (a later run continues pending and firing ones).
     public func restore(_ alerts: [Alert]) {
+        steady = false
         for a in alerts where active[a.labels] == nil {
             active[a.labels] = a
             order.append(a.labels)

@@ -48,8 +48,11 @@ public struct Redactor: Sendable {
         self.rules = rules
     }
 
-    public func redact(_ text: String) -> String {
-        let scratch = MatchScratch()
+    public func redact(_ text: String) -> String { redact(text, scratch: MatchScratch()) }
+
+    /// With the caller's match scratch: one per caller, not one (and a JIT stack mapped and
+    /// unmapped) per sample.
+    public func redact(_ text: String, scratch: MatchScratch) -> String {
         var bytes = Array(text.utf8)
         for rule in rules {
             guard let next = Self.apply(rule, to: bytes, scratch: scratch) else {

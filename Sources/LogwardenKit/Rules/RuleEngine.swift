@@ -5,6 +5,8 @@
 public final class RuleEngine {
     public final class Group {
         public let definition: RuleGroupDefinition
+        /// Its place among the engine's groups: the scope of its rules' kept state.
+        let index: Int
         public let alerts: [AlertRule?]
         public var next: EpochMillis?
         /// The last evaluation: its instant, and how long it took (seconds of CPU wall time).
@@ -18,7 +20,8 @@ public final class RuleEngine {
             lastDuration = seconds
         }
 
-        init(_ definition: RuleGroupDefinition) {
+        init(_ index: Int, _ definition: RuleGroupDefinition) {
+            self.index = index
             self.definition = definition
             alerts = definition.rules.map { $0.kind == .alert ? AlertRule($0, group: definition.name, groupLabels: definition.labels) : nil }
             lastErrors = Array(repeating: nil, count: definition.rules.count)
@@ -64,11 +67,12 @@ public final class RuleEngine {
     public let settle: Int64?
 
     public init(groups: [RuleGroupDefinition], store: SeriesStore, redactor: Redactor = .default, externalLabels: [String: String] = [:]) {
-        self.groups = groups.map(Group.init)
+        self.groups = groups.enumerated().map { Group($0.offset, $0.element) }
         self.store = store
         self.redactor = redactor
         self.externalLabels = externalLabels
         source = StoreSource(store: store)
+        store.logTouches = true
         let rules = groups.flatMap(\.rules)
         for rule in rules { source.registerGroupWindows(rule.expr) }
         // Only series that some rule selects need a window (for ranges and evidence), as long
@@ -209,12 +213,15 @@ public final class RuleEngine {
         for (index, rule) in group.definition.rules.enumerated() {
             group.lastErrors[index] = nil
             do {
+                let scope = EvaluationScope(group: group.index, rule: index)
                 if let alertRule = group.alerts[index] {
-                    let transitions = try alertRule.eval(at: t, source: source, externalLabels: externalLabels,
-                                                         limit: group.definition.limit) { evidence(for: $0, rule: rule, at: t, group: group) }
+                    let transitions = try alertRule.eval(at: t, source: source, scope: scope, externalLabels: externalLabels,
+                                                         limit: group.definition.limit) {
+                        evidence(for: $0, rule: rule, at: t, group: group, scope: scope)
+                    }
                     transitions.forEach(emit)
                 } else {
-                    try record(rule, at: t)
+                    try record(rule, at: t, scope: scope)
                 }
             } catch {
                 group.lastErrors[index] = "\(error)"
@@ -224,11 +231,12 @@ public final class RuleEngine {
                 }
             }
         }
+        source.evaluated()
         afterEvaluation?(t, self)
     }
 
-    private func record(_ rule: RuleDefinition, at t: EpochMillis) throws {
-        let value = try Evaluator(source: source, time: t).eval(rule.expr).asVector
+    private func record(_ rule: RuleDefinition, at t: EpochMillis, scope: EvaluationScope) throws {
+        let value = try Evaluator(source: source, time: t, scope: scope).eval(rule.expr).asVector
         guard case let .vector(v) = value else { return }
         source.recorded[rule.name] = v.map { s in
             var labels = s.labels.setting(Labels.metricName, rule.name)
@@ -239,21 +247,18 @@ public final class RuleEngine {
 
     /// The records behind an alert: series of the rule's selectors whose labels agree with
     /// the alert's element, over the rule's largest range (or the group interval).
-    private func evidence(for alert: Alert, rule: RuleDefinition, at t: EpochMillis, group: Group) -> Evidence {
+    private var evidenceIndices: [EvaluationScope: EvidenceIndex] = [:]
+    private let redactScratch = MatchScratch()
+
+    private func evidence(for alert: Alert, rule: RuleDefinition, at t: EpochMillis, group: Group, scope: EvaluationScope) -> Evidence {
         let window = rule.expr.ranges.max() ?? group.definition.interval
-        var ids = Set<Int>()
-        for sel in rule.expr.selectors {
-            for c in source.counters(matching: sel) where store.series[c.id].evidence {
-                let agrees = alert.elementLabels.items.allSatisfy { l in
-                    l.name == Labels.metricName || c.labels[l.name] == nil || c.labels[l.name] == l.value
-                }
-                if agrees { ids.insert(c.id) }
-            }
-        }
+        let index = evidenceIndices[scope] ?? EvidenceIndex(selectors: rule.expr.selectors, source: source)
+        evidenceIndices[scope] = index
+        let ids = index.series(agreeingWith: alert.elementLabels)
         var count = 0
         var first: EpochMillis? = nil, last: EpochMillis? = nil
         var samples: [SeriesStore.Sample] = []
-        for id in ids.sorted() {
+        for id in ids {
             let s = store.series[id]
             count += s.window.sum(at: t, range: window)
             if let span = s.window.span(at: t, range: window) {
@@ -265,7 +270,7 @@ public final class RuleEngine {
         samples.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
         let kept = samples.suffix(SeriesStore.samplesKept).map { s -> SeriesStore.Sample in
             var r = s
-            r.text = redactor.redact(s.text)
+            r.text = redactor.redact(s.text, scratch: redactScratch)
             return r
         }
         return Evidence(count: count, firstSeen: first, lastSeen: last, samples: Array(kept))

@@ -8,20 +8,22 @@ final class StoreSource: SeriesSource {
     /// Per grouping, the group key of each series.
     private var keyTables: [String: GroupKeyTable] = [:]
     /// Group windows per (selector, grouping), in order of their groups' first series.
-    private final class Materialized {
+    final class GroupWindows {
         let selector: VectorSelector
         let grouping: Set<String>
         let without: Bool
         var groups: [(labels: Labels, window: SeriesStore.GroupWindow)] = []
         var index: [Labels: Int] = [:]
+        /// The group of each member series.
+        var groupOf: [Int: Int] = [:]
         init(_ selector: VectorSelector, _ grouping: Set<String>, _ without: Bool) {
             self.selector = selector
             self.grouping = grouping
             self.without = without
         }
     }
-    private var materialized: [String: Materialized] = [:]
-    private var materializedList: [Materialized] = []
+    private var materialized: [String: GroupWindows] = [:]
+    private var materializedList: [GroupWindows] = []
 
     /// Finds `sum|count|avg by (…) (increase|rate|delta(selector[r]))` and keeps its groups'
     /// windows from the first record on; series link to them as they appear.
@@ -32,7 +34,7 @@ final class StoreSource: SeriesSource {
                ["increase", "rate", "delta"].contains(fn), case let .range(sel, _, _) = args[0] {
                 let key = sel.key + "|" + groupingSpec(Set(grouping), without: without)
                 if materialized[key] == nil {
-                    let m = Materialized(sel, Set(grouping), without)
+                    let m = GroupWindows(sel, Set(grouping), without)
                     materialized[key] = m
                     materializedList.append(m)
                     for id in store.series.indices { link(id, store.series[id].labels, m) }
@@ -52,7 +54,7 @@ final class StoreSource: SeriesSource {
         }
     }
 
-    private func link(_ id: Int, _ labels: Labels, _ m: Materialized) {
+    private func link(_ id: Int, _ labels: Labels, _ m: GroupWindows) {
         guard matches(m.selector, labels) else { return }
         let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.keeping(m.grouping)
         let g: Int
@@ -61,6 +63,7 @@ final class StoreSource: SeriesSource {
             m.index[key] = g
             m.groups.append((key, SeriesStore.GroupWindow(window: store.newWindow())))
         }
+        m.groupOf[id] = g
         store.link(id, to: m.groups[g].window)
     }
 
@@ -69,6 +72,71 @@ final class StoreSource: SeriesSource {
     }
 
     init(store: SeriesStore) { self.store = store }
+
+    // MARK: incremental evaluation
+
+    private struct NodeKey: Hashable {
+        var scope: EvaluationScope
+        var offset: Int
+    }
+    /// Per comparison node of each rule: its filter, or nil when its shape is not tracked.
+    private var filterOfNode: [NodeKey: ThresholdFilter?] = [:]
+    /// Shared by the rules of a group that compare the same vector with the same number.
+    private var filters: [String: ThresholdFilter] = [:]
+    private var vectors: [String: TrackedVector] = [:]
+
+    func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? {
+        let node = NodeKey(scope: scope, offset: offset)
+        let filter: ThresholdFilter?
+        if let known = filterOfNode[node] { filter = known } else {
+            filter = makeFilter(lhs, op, c, group: scope.group)
+            filterOfNode[node] = filter
+        }
+        guard let filter else { return nil }
+        // A recording rule of the same name makes the full path report an error: let it.
+        guard source(filter.vector.selector) else { return nil }
+        return filter.result(at: t)
+    }
+
+    private func source(_ selector: VectorSelector) -> Bool {
+        recorded.isEmpty || recorded(matching: selector).isEmpty
+    }
+
+    /// The shapes the evaluator computes from windows alone: `f(sel[r])`, and the
+    /// aggregations it keeps group windows for (exactly `fusedAggregate`'s fast path).
+    private func makeFilter(_ lhs: Expr, _ op: String, _ c: Double, group: Int) -> ThresholdFilter? {
+        var e = lhs
+        while case let .paren(inner) = e { e = inner }
+        let vectorKey: String
+        let make: () -> TrackedVector
+        switch e {
+        case let .call(fn, args, _) where ["increase", "rate", "delta"].contains(fn):
+            guard case let .range(sel, range, _) = args.first else { return nil }
+            vectorKey = "\(group)|\(fn)|\(sel.key)|\(range)"
+            make = { TrackedVector(.series, function: fn, selector: sel, range: range, source: self) }
+        case let .aggregate(agg, nil, .call(fn, args, _), grouping, without, _)
+            where ["sum", "count", "avg"].contains(agg) && ["increase", "rate", "delta"].contains(fn):
+            guard case let .range(sel, range, _) = args.first,
+                  let g = materialized[sel.key + "|" + groupingSpec(Set(grouping), without: without)] else { return nil }
+            vectorKey = "\(group)|\(agg)|\(fn)|\(sel.key)|\(range)|\(groupingSpec(Set(grouping), without: without))"
+            make = { TrackedVector(.groups(g, op: agg), function: fn, selector: sel, range: range, source: self) }
+        default:
+            return nil
+        }
+        let filterKey = vectorKey + "|\(op)|\(c.bitPattern)"
+        if let f = filters[filterKey] { return f }
+        let vector = vectors[vectorKey] ?? make()
+        vectors[vectorKey] = vector
+        let f = ThresholdFilter(vector, op: op, threshold: c)
+        filters[filterKey] = f
+        return f
+    }
+
+    /// After an evaluation: the touch log keeps only what some vector has yet to read.
+    func evaluated() {
+        store.touchEpoch &+= 1
+        store.touches.drop(before: vectors.values.map(\.cursor).min() ?? store.touches.end)
+    }
 
     func labelsWithoutName(_ id: Int) -> Labels {
         while nameless.count < store.series.count { nameless.append(store.series[nameless.count].labels.withoutName) }

@@ -37,6 +37,19 @@ public protocol SeriesSource {
     func groupKeys(_ grouping: String) -> GroupKeyTable?
     /// Windows kept per group for `sum by (grouping) (f(selector[r]))`, if registered.
     func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]?
+    /// `lhs op c` kept up to date between instants (nil: evaluate it in full).
+    func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]?
+}
+
+/// Which rule an evaluation is for: state kept between instants belongs to one rule (and
+/// may be shared within its group, which evaluates all its rules at the same instants).
+public struct EvaluationScope: Hashable, Sendable {
+    public var group: Int
+    public var rule: Int
+    public init(group: Int, rule: Int) {
+        self.group = group
+        self.rule = rule
+    }
 }
 
 /// For one grouping: the group of each series, as an index into `keys`. Filled as series are
@@ -69,6 +82,7 @@ extension SeriesSource {
     public func labelsWithoutName(_ id: Int) -> Labels { Labels() }
     public func groupKeys(_ grouping: String) -> GroupKeyTable? { nil }
     public func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? { nil }
+    public func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
 }
 
 /// sum, count, min and max of one aggregation group, from which each operator's result follows.
@@ -107,10 +121,14 @@ func groupingSpec(_ grouping: Set<String>, without: Bool) -> String {
 public struct Evaluator {
     public let source: any SeriesSource
     public let time: EpochMillis
+    /// Set when the same rule is evaluated instant after instant: comparisons of tracked
+    /// vectors with a number are then answered from what changed (`ThresholdFilter`).
+    public let scope: EvaluationScope?
 
-    public init(source: any SeriesSource, time: EpochMillis) {
+    public init(source: any SeriesSource, time: EpochMillis, scope: EvaluationScope? = nil) {
         self.source = source
         self.time = time
+        self.scope = scope
     }
 
     public func eval(_ e: Expr) throws(ExprError) -> QueryValue {
@@ -137,6 +155,20 @@ public struct Evaluator {
             if let param, case let .scalar(p) = try eval(param) { k = p }
             return .vector(aggregate(op, k, v, Set(grouping), without))
         case let .binary(op, lhs, rhs, returnBool, matching, at):
+            if let scope, !returnBool, case let .number(c) = rhs, ExprParser.comparison.contains(op) {
+                if let kept = source.threshold(lhs, op, c, at: time, scope: scope, offset: at) { return .vector(kept) }
+                // topk(k, v) > c is topk(k, v > c): what passes are the largest elements, in the
+                // same order (the sort is stable), so the same k come first. Only without
+                // grouping: with it, groups would come in a different order.
+                var l = lhs
+                while case let .paren(inner) = l { l = inner }
+                if op == ">" || op == ">=", case let .aggregate("topk", param?, inner, grouping, without, aggAt) = l,
+                   grouping.isEmpty, !without,
+                   let kept = source.threshold(inner, op, c, at: time, scope: scope, offset: -1 - aggAt),
+                   case let .scalar(k) = try eval(param) {
+                    return .vector(aggregate("topk", k, kept, Set(grouping), without))
+                }
+            }
             return try binary(op, try eval(lhs), try eval(rhs), returnBool, matching, at)
         }
     }
