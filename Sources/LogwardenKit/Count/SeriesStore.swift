@@ -52,6 +52,37 @@ public final class SeriesStore {
         }
     }
 
+    /// A kept record without its text: evidence picks a few among many series before
+    /// paying for text.
+    public struct SampleRef {
+        public var time: EpochMillis?
+        public var countedAt: EpochMillis?
+        public var input: String
+        public var line: Int
+        fileprivate var series: Int
+        fileprivate var slot: Int
+    }
+
+    /// The kept records of a series counted at a time in (t − range, t] (or at no time),
+    /// oldest first.
+    public func sampleRefs(_ id: Int, countedWithin range: Int64, of t: EpochMillis, into out: inout [SampleRef]) {
+        let s = series[id]
+        let n = s.ring.count
+        let first = n < Self.samplesKept ? 0 : s.next
+        for k in 0..<n {
+            let slot = (first + k) % n
+            let at = s.ring[slot].at ?? t
+            guard at > t - range && at <= t else { continue }
+            out.append(SampleRef(time: s.ring[slot].time, countedAt: s.ring[slot].at, input: inputNames[s.ring[slot].input],
+                                 line: s.ring[slot].line, series: id, slot: slot))
+        }
+    }
+
+    public func sample(_ ref: SampleRef) -> Sample {
+        Sample(time: ref.time, countedAt: ref.countedAt, input: ref.input, line: ref.line,
+               text: String(decoding: series[ref.series].ring[ref.slot].bytes, as: UTF8.self))
+    }
+
     /// The last records of a series, oldest first, as text.
     public func samples(_ id: Int) -> [Sample] {
         let s = series[id]

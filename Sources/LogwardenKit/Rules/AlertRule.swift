@@ -48,9 +48,12 @@ public final class AlertRule {
     public let definition: RuleDefinition
     public let groupName: String
     public let groupLabels: [(name: String, value: String)]
-    public private(set) var active: [Labels: Alert] = [:]
-    /// Active instances in the order they appeared, for deterministic output.
-    private var order: [Labels] = []
+    /// Alert instances in the order they appeared (for deterministic output); nil where one
+    /// was forgotten, until the array is compacted.
+    private var slots: [Alert?] = []
+    /// Where each alert's labels are in `slots`.
+    private var slotOf: [Labels: Int] = [:]
+    private var forgotten = 0
 
     static let resolvedRetention: Int64 = 15 * 60_000
 
@@ -74,53 +77,56 @@ public final class AlertRule {
             return []
         }
         // The same result as last time (an unchanged filter hands back the same array, so
-        // this is one comparison), and every alert firing steadily: nothing can change.
-        if steady, result == lastResult { return [] }
-        steady = false
+        // this is one comparison), and nothing due to fire, resolve or be forgotten yet.
+        if t < steadyUntil, result == lastResult { return [] }
+        steadyUntil = .min
         lastResult = []
-        var current: [Labels: Alert] = [:]
-        var currentOrder: [Labels] = []
         self.externalLabels = externalLabels
+
+        // The result's alerts: their slot if known, else a new alert; nothing changes yet, so
+        // an error leaves the state as it was.
+        var present = [Bool](repeating: false, count: slots.count)
+        var fresh: [Labels: Int] = [:]
+        var elements: [(slot: Int?, labels: Labels, element: VectorSample)] = []
+        elements.reserveCapacity(result.count)
         for element in result {
-            let labels: Labels
-            if let known = staticLabels ? alertLabels[element.labels] : nil { labels = known } else {
-                var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
-                if !staticLabels {
-                    let data = templateData(element.labels, element.value)
-                    pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
-                } else {
-                    pairs += definition.labels.map { ($0.name, $0.template.source) }
-                }
-                labels = Labels(pairs + [("alertname", definition.name)])
-                if staticLabels { alertLabels[element.labels] = labels }
+            let labels = alertLabels(element)
+            let slot = slotOf[labels]
+            if let slot {
+                if present[slot] { throw ExprError(0, "vector contains metrics with the same labelset after applying alert labels") }
+                present[slot] = true
+            } else {
+                if fresh[labels] != nil { throw ExprError(0, "vector contains metrics with the same labelset after applying alert labels") }
+                fresh[labels] = elements.count
             }
-            if current[labels] != nil {
-                throw ExprError(0, "vector contains metrics with the same labelset after applying alert labels")
-            }
-            // Annotations are rendered when someone looks: at a transition, in a test.
-            current[labels] = Alert(labels: labels, elementLabels: element.labels, annotations: [], state: .pending,
-                                    value: element.value, activeAt: t)
-            currentOrder.append(labels)
+            elements.append((slot, labels, element))
         }
 
         var transitions: [(Alert, AlertTransition.Kind)] = []
-        for key in currentOrder {
-            let fresh = current[key]!
-            if var existing = active[key], existing.state != .inactive {
-                existing.value = fresh.value
-                existing.elementLabels = fresh.elementLabels
-                active[key] = existing
+        for (slot, labels, element) in elements {
+            if let slot, slots[slot]!.state != .inactive {
+                slots[slot]!.value = element.value
+                slots[slot]!.elementLabels = element.labels
                 continue
             }
-            if active[key] == nil { order.append(key) }
-            active[key] = fresh
-            transitions.append((fresh, .pending))
+            // Annotations are rendered when someone looks: at a transition, in a test.
+            let alert = Alert(labels: labels, elementLabels: element.labels, annotations: [], state: .pending,
+                              value: element.value, activeAt: t)
+            if let slot {
+                slots[slot] = alert
+            } else {
+                slotOf[labels] = slots.count
+                slots.append(alert)
+                present.append(true)
+            }
+            transitions.append((alert, .pending))
         }
 
         var activePending = 0
-        for key in order {
-            guard var a = active[key] else { continue }
-            if current[key] == nil {
+        var due = EpochMillis.max
+        for slot in slots.indices {
+            guard var a = slots[slot] else { continue }
+            if !present[slot] {
                 var keepFiring = false
                 if a.state == .firing, definition.keepFiringFor > 0 {
                     if a.keepFiringSince == nil { a.keepFiringSince = t }
@@ -134,8 +140,16 @@ public final class AlertRule {
                     a.resolvedAt = t
                     if wasFiring { transitions.append((a, .resolved)) }
                 }
-                active[key] = remove ? nil : a
-                if !keepFiring { continue }
+                if remove {
+                    forget(slot)
+                    continue
+                }
+                slots[slot] = a
+                if !keepFiring {
+                    due = min(due, a.resolvedAt! + Self.resolvedRetention + 1)
+                    continue
+                }
+                due = min(due, a.keepFiringSince! + definition.keepFiringFor)
             } else {
                 a.keepFiringSince = nil
             }
@@ -145,20 +159,20 @@ public final class AlertRule {
                 a.firedAt = t
                 transitions.append((a, .firing))
             }
-            active[key] = a
+            if a.state == .pending { due = min(due, a.activeAt + definition.forDuration) }
+            slots[slot] = a
         }
-        order.removeAll { active[$0] == nil }
+        if forgotten > slots.count / 2 { compact() }
 
         if limit > 0 && activePending > limit {
-            active = [:]
-            order = []
+            slots = []
+            slotOf = [:]
+            forgotten = 0
             throw LimitExceeded(limit: limit, count: activePending)
         }
-        // Nothing pending (to fire later), resolved (to forget later) or kept firing.
-        steady = order.allSatisfy { key in
-            guard let a = active[key] else { return true }
-            return a.state == .firing && a.keepFiringSince == nil && current[key] != nil
-        }
+        // Until `due`, evaluating the same result again changes nothing: pending alerts wait
+        // for their `for`, resolved ones for their retention, kept ones for keep_firing_for.
+        steadyUntil = due
         lastResult = result
         return transitions.map { alert, kind in
             // Each transition shows the alert as it was at that step (a pending one has not fired).
@@ -177,12 +191,40 @@ public final class AlertRule {
     }
 
     private var externalLabels: [String: String] = [:]
-    /// The last result, and whether evaluating that result again would change nothing.
+    /// The last result, and until when evaluating that same result again changes nothing.
     private var lastResult: [VectorSample] = []
-    private var steady = false
+    private var steadyUntil = EpochMillis.min
     /// Alert labels per element labels, when the rule's labels have no templates: the same
     /// element is in the result instant after instant.
-    private var alertLabels: [Labels: Labels] = [:]
+    private var alertLabelsOf: [Labels: Labels] = [:]
+
+    /// The element's labels without `__name__`, the rule's labels, and `alertname`.
+    private func alertLabels(_ element: VectorSample) -> Labels {
+        if staticLabels, let known = alertLabelsOf[element.labels] { return known }
+        var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
+        if !staticLabels {
+            let data = templateData(element.labels, element.value)
+            pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
+        } else {
+            pairs += definition.labels.map { ($0.name, $0.template.source) }
+        }
+        let labels = Labels(pairs + [("alertname", definition.name)])
+        if staticLabels { alertLabelsOf[element.labels] = labels }
+        return labels
+    }
+
+    private func forget(_ slot: Int) {
+        slotOf[slots[slot]!.labels] = nil
+        slots[slot] = nil
+        forgotten += 1
+    }
+
+    private func compact() {
+        slots.removeAll { $0 == nil }
+        slotOf = Dictionary(uniqueKeysWithValues: slots.enumerated().map { ($0.element!.labels, $0.offset) })
+        forgotten = 0
+    }
+
     private lazy var staticLabels: Bool = definition.labels.allSatisfy { !$0.template.source.contains("{{") }
 
     private func templateData(_ labels: Labels, _ value: Double) -> TemplateData {
@@ -192,7 +234,7 @@ public final class AlertRule {
 
     /// Alerts that are pending or firing now, in the order they appeared.
     public var activeAlerts: [Alert] {
-        order.compactMap { active[$0] }.filter { $0.state != .inactive }
+        slots.compactMap { $0 }.filter { $0.state != .inactive }
     }
 
     private func expand(_ template: Template, _ data: TemplateData) -> String {
@@ -201,10 +243,10 @@ public final class AlertRule {
 
     /// Rebuilds the state from stored alerts (a later run continues pending and firing ones).
     public func restore(_ alerts: [Alert]) {
-        steady = false
-        for a in alerts where active[a.labels] == nil {
-            active[a.labels] = a
-            order.append(a.labels)
+        steadyUntil = .min
+        for a in alerts where slotOf[a.labels] == nil {
+            slotOf[a.labels] = slots.count
+            slots.append(a)
         }
     }
 }

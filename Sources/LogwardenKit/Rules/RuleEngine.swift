@@ -249,6 +249,16 @@ public final class RuleEngine {
     /// the alert's element, over the rule's largest range (or the group interval).
     private var evidenceIndices: [EvaluationScope: EvidenceIndex] = [:]
     private let redactScratch = MatchScratch()
+    /// The same records are evidence of transition after transition: redact each once.
+    private var redactions: [String: String] = [:]
+
+    private func redacted(_ text: String) -> String {
+        if let done = redactions[text] { return done }
+        if redactions.count >= 4096 { redactions.removeAll(keepingCapacity: true) }
+        let done = redactor.redact(text, scratch: redactScratch)
+        redactions[text] = done
+        return done
+    }
 
     private func evidence(for alert: Alert, rule: RuleDefinition, at t: EpochMillis, group: Group, scope: EvaluationScope) -> Evidence {
         let window = rule.expr.ranges.max() ?? group.definition.interval
@@ -257,7 +267,7 @@ public final class RuleEngine {
         let ids = index.series(agreeingWith: alert.elementLabels)
         var count = 0
         var first: EpochMillis? = nil, last: EpochMillis? = nil
-        var samples: [SeriesStore.Sample] = []
+        var refs: [SeriesStore.SampleRef] = []
         for id in ids {
             let s = store.series[id]
             count += s.window.sum(at: t, range: window)
@@ -265,12 +275,12 @@ public final class RuleEngine {
                 first = min(first ?? span.first, span.first)
                 last = max(last ?? span.last, span.last)
             }
-            samples += store.samples(id).filter { ($0.countedAt ?? t) > t - window && ($0.countedAt ?? t) <= t }
+            store.sampleRefs(id, countedWithin: window, of: t, into: &refs)
         }
-        samples.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
-        let kept = samples.suffix(SeriesStore.samplesKept).map { s -> SeriesStore.Sample in
-            var r = s
-            r.text = redactor.redact(s.text, scratch: redactScratch)
+        refs.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
+        let kept = refs.suffix(SeriesStore.samplesKept).map { ref -> SeriesStore.Sample in
+            var r = store.sample(ref)
+            r.text = redacted(r.text)
             return r
         }
         return Evidence(count: count, firstSeen: first, lastSeen: last, samples: Array(kept))
