@@ -101,6 +101,7 @@ enum Clock {
 /// Writes to file descriptors 1 and 2 (the C globals stdout/stderr are off limits in Swift 6).
 enum Console {
     static func out(_ s: String) { write(1, s) }
+    static var outIsTerminal: Bool { isatty(1) == 1 }
     static func error(_ s: String) { write(2, s.hasSuffix("\n") ? s : s + "\n") }
 
     /// A buffered writer for large outputs such as `classify`.
@@ -110,6 +111,10 @@ enum Console {
         func line(_ s: String) {
             buffer.append(contentsOf: s.utf8)
             buffer.append(10)
+            if buffer.count >= 1 << 16 { flush() }
+        }
+        func text(_ s: String) {
+            buffer.append(contentsOf: s.utf8)
             if buffer.count >= 1 << 16 { flush() }
         }
         func flush() {

@@ -98,7 +98,11 @@ struct Scan: ParsableCommand {
         let expanded = InputSpec.expand(all.isEmpty ? ["-"] : all)
 
         let state = try stateOptions.open(patterns: patterns, engine: engine)
-        let console: any AlertSink = output == .json ? JSONLinesSink(write: Console.out) : ConsoleSink(write: Console.out)
+        // A replay can print thousands of alert lines: into a file or a pipe they go out in
+        // 64 KiB writes, on a terminal line by line.
+        let buffered = Console.outIsTerminal ? nil : Console.Buffered()
+        let out: (String) -> Void = buffered.map { b in { b.text($0) } } ?? Console.out
+        let console: any AlertSink = output == .json ? JSONLinesSink(write: out) : ConsoleSink(write: out)
         let notifier = try notify.sink(engine: engine)
         if let warning = NotifyOptions.connect(notifier, to: state) { Console.error("logwarden: \(warning)") }
         let sink: any AlertSink = notifier.map { FanOutSink([console, $0]) } ?? console
@@ -119,6 +123,7 @@ struct Scan: ParsableCommand {
             templates.announce(at: last).forEach(onTransition)
         }
         sink.finish()
+        buffered?.flush()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
         if let notifier {
             // Alerts still firing are re-sent when due, valid from the last evaluation.

@@ -45,12 +45,36 @@ extension EpochMillis {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secOfDay = seconds - days * 86400
         let (y, m, d) = CivilTime.civilFromDays(days)
-        func pad(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        guard (0...9999).contains(y) else {
+            func pad(_ v: Int, _ w: Int) -> String {
+                let s = String(v)
+                return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+            }
+            var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secOfDay / 3600, 2)):\(pad(secOfDay / 60 % 60, 2)):\(pad(secOfDay % 60, 2))"
+            if ms != 0 { out += "." + pad(ms, 3) }
+            return out + "Z"
         }
-        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secOfDay / 3600, 2)):\(pad(secOfDay / 60 % 60, 2)):\(pad(secOfDay % 60, 2))"
-        if ms != 0 { out += "." + pad(ms, 3) }
-        return out + "Z"
+        // Digits into a fixed buffer: alerts and JSON lines print several times each.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var i = 0
+            func put(_ v: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[i] = UInt8(ascii: "0") + UInt8(v / divisor % 10)
+                    i += 1
+                    divisor /= 10
+                }
+            }
+            func sep(_ c: Unicode.Scalar) {
+                buffer[i] = UInt8(ascii: c)
+                i += 1
+            }
+            put(y, 4); sep("-"); put(m, 2); sep("-"); put(d, 2); sep("T")
+            put(secOfDay / 3600, 2); sep(":"); put(secOfDay / 60 % 60, 2); sep(":"); put(secOfDay % 60, 2)
+            if ms != 0 { sep("."); put(ms, 3) }
+            sep("Z")
+            return i
+        }
     }
 }

@@ -4,16 +4,22 @@
 /// their threshold: the answer is then the previous one, with no work per series.
 final class ThresholdFilter {
     let vector: TrackedVector
-    let op: String
-    let threshold: Double
-    private var passing: [Int: Double] = [:]
+    private let passes: (Double) -> Bool
+    /// Passing elements and their values, by element.
+    private var passing: [(element: Int, value: Double)] = []
     private var seen = 0
     private var result: [VectorSample] = []
 
-    init(_ vector: TrackedVector, op: String, threshold: Double) {
+    init(_ vector: TrackedVector, op: String, threshold c: Double) {
         self.vector = vector
-        self.op = op
-        self.threshold = threshold
+        switch op {
+        case "==": passes = { $0 == c }
+        case "!=": passes = { $0 != c }
+        case "<": passes = { $0 < c }
+        case "<=": passes = { $0 <= c }
+        case ">": passes = { $0 > c }
+        default: passes = { $0 >= c }
+        }
     }
 
     func result(at t: EpochMillis) -> [VectorSample] {
@@ -26,21 +32,40 @@ final class ThresholdFilter {
         if all {
             passing.removeAll()
             moved = true
-            for element in 0..<vector.elementCount where vector.member[element] { pass(element, &moved) }
+            for element in 0..<vector.elementCount where vector.member[element] && passes(vector.values[element]) {
+                passing.append((element, vector.values[element]))
+            }
         } else {
-            for element in vector.changed { pass(element, &moved) }
+            for element in vector.changed { update(element, &moved) }
         }
         if moved {
-            result = passing.keys.sorted().map { VectorSample(labels: vector.labels($0), value: passing[$0]!) }
+            // Per series, the sample keeps its series: an aggregation over it finds its group
+            // by index. Labels and values are what the full path gives.
+            let perSeries = if case .series = vector.shape { true } else { false }
+            result = passing.map { VectorSample(labels: vector.labels($0.element), value: $0.value, series: perSeries ? $0.element : -1) }
         }
         return result
     }
 
-    private func pass(_ element: Int, _ moved: inout Bool) {
+    private func update(_ element: Int, _ moved: inout Bool) {
         let v = vector.values[element]
-        if Evaluator.apply(op, v, threshold) != nil {
-            if passing.updateValue(v, forKey: element) != v { moved = true }
-        } else if passing.removeValue(forKey: element) != nil {
+        // Binary search for the element's place.
+        var lo = 0, hi = passing.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if passing[mid].element < element { lo = mid + 1 } else { hi = mid }
+        }
+        let found = lo < passing.count && passing[lo].element == element
+        if passes(v) {
+            if !found {
+                passing.insert((element, v), at: lo)
+                moved = true
+            } else if passing[lo].value != v {
+                passing[lo].value = v
+                moved = true
+            }
+        } else if found {
+            passing.remove(at: lo)
             moved = true
         }
     }

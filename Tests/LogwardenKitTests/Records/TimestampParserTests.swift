@@ -80,3 +80,18 @@ struct TimestampParserTests {
         #expect(value("2025-10-27T10:00:00.5Z") == "2025-10-27T10:00:00.500Z")
     }
 }
+
+struct RFC3339Tests {
+    @Test(arguments: [
+        (0 as EpochMillis, "1970-01-01T00:00:00Z"),
+        (1_795_305_600_123, "2026-11-22T00:00:00.123Z"),
+        (1_795_305_659_007, "2026-11-22T00:00:59.007Z"),
+        (-1, "1969-12-31T23:59:59.999Z"),
+        (-62_135_596_800_000, "0001-01-01T00:00:00Z"),
+        (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+        (253_402_300_800_000, "10000-01-01T00:00:00Z"),
+    ])
+    func formatsMillisecondsOnlyWhenThereAreAny(_ t: EpochMillis, _ expected: String) {
+        #expect(t.rfc3339 == expected)
+    }
+}
