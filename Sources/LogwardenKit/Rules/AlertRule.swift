@@ -124,43 +124,9 @@ public final class AlertRule {
 
         var activePending = 0
         var due = EpochMillis.max
-        for slot in slots.indices {
-            guard var a = slots[slot] else { continue }
-            if !present[slot] {
-                var keepFiring = false
-                if a.state == .firing, definition.keepFiringFor > 0 {
-                    if a.keepFiringSince == nil { a.keepFiringSince = t }
-                    if t - a.keepFiringSince! < definition.keepFiringFor { keepFiring = true }
-                }
-                var remove = false
-                if a.state == .pending || (a.resolvedAt != nil && t - a.resolvedAt! > Self.resolvedRetention) { remove = true }
-                if a.state != .inactive && !keepFiring {
-                    let wasFiring = a.state == .firing
-                    a.state = .inactive
-                    a.resolvedAt = t
-                    if wasFiring { transitions.append((a, .resolved)) }
-                }
-                if remove {
-                    forget(slot)
-                    continue
-                }
-                slots[slot] = a
-                if !keepFiring {
-                    due = min(due, a.resolvedAt! + Self.resolvedRetention + 1)
-                    continue
-                }
-                due = min(due, a.keepFiringSince! + definition.keepFiringFor)
-            } else {
-                a.keepFiringSince = nil
-            }
-            activePending += 1
-            if a.state == .pending && t - a.activeAt >= definition.forDuration {
-                a.state = .firing
-                a.firedAt = t
-                transitions.append((a, .firing))
-            }
-            if a.state == .pending { due = min(due, a.activeAt + definition.forDuration) }
-            slots[slot] = a
+        for slot in slots.indices where slots[slot] != nil {
+            // In place: an alert is a dozen fields, and most instants change none of them.
+            if !step(&slots[slot]!, present: present[slot], at: t, &activePending, &due, &transitions) { forget(slot) }
         }
         if forgotten > slots.count / 2 { compact() }
 
@@ -211,6 +177,42 @@ public final class AlertRule {
         let labels = Labels(pairs + [("alertname", definition.name)])
         if staticLabels { alertLabelsOf[element.labels] = labels }
         return labels
+    }
+
+    /// One alert at `t`: present in the result or not. False when it is to be forgotten (a
+    /// pending alert gone, or a resolved one past its retention).
+    private func step(_ a: inout Alert, present: Bool, at t: EpochMillis, _ activePending: inout Int, _ due: inout EpochMillis,
+                      _ transitions: inout [(Alert, AlertTransition.Kind)]) -> Bool {
+        if !present {
+            var keepFiring = false
+            if a.state == .firing, definition.keepFiringFor > 0 {
+                if a.keepFiringSince == nil { a.keepFiringSince = t }
+                if t - a.keepFiringSince! < definition.keepFiringFor { keepFiring = true }
+            }
+            let remove = a.state == .pending || (a.resolvedAt != nil && t - a.resolvedAt! > Self.resolvedRetention)
+            if a.state != .inactive && !keepFiring {
+                let wasFiring = a.state == .firing
+                a.state = .inactive
+                a.resolvedAt = t
+                if wasFiring { transitions.append((a, .resolved)) }
+            }
+            if remove { return false }
+            if !keepFiring {
+                due = min(due, a.resolvedAt! + Self.resolvedRetention + 1)
+                return true
+            }
+            due = min(due, a.keepFiringSince! + definition.keepFiringFor)
+        } else if a.keepFiringSince != nil {
+            a.keepFiringSince = nil
+        }
+        activePending += 1
+        if a.state == .pending && t - a.activeAt >= definition.forDuration {
+            a.state = .firing
+            a.firedAt = t
+            transitions.append((a, .firing))
+        }
+        if a.state == .pending { due = min(due, a.activeAt + definition.forDuration) }
+        return true
     }
 
     private func forget(_ slot: Int) {

@@ -14,6 +14,8 @@ public final class RuleEngine {
         public private(set) var lastDuration = 0.0
         /// Per rule, the error of its last evaluation, or nil when it succeeded.
         public fileprivate(set) var lastErrors: [String?]
+        /// Per rule, how far back its evidence goes: its largest range, or the interval.
+        let evidenceWindows: [Int64]
 
         fileprivate func evaluated(at t: EpochMillis, seconds: Double) {
             lastEvaluation = t
@@ -25,6 +27,7 @@ public final class RuleEngine {
             self.definition = definition
             alerts = definition.rules.map { $0.kind == .alert ? AlertRule($0, group: definition.name, groupLabels: definition.labels) : nil }
             lastErrors = Array(repeating: nil, count: definition.rules.count)
+            evidenceWindows = definition.rules.map { $0.expr.ranges.max() ?? definition.interval }
         }
     }
 
@@ -210,20 +213,22 @@ public final class RuleEngine {
         evaluations += 1
         let started = SystemClock.monotonicSeconds()
         defer { group.evaluated(at: t, seconds: SystemClock.monotonicSeconds() - started) }
-        for (index, rule) in group.definition.rules.enumerated() {
+        // By index: a rule's definition is a large value, copied only when something fails.
+        for index in group.definition.rules.indices {
             group.lastErrors[index] = nil
             do {
                 let scope = EvaluationScope(group: group.index, rule: index)
                 if let alertRule = group.alerts[index] {
                     let transitions = try alertRule.eval(at: t, source: source, scope: scope, externalLabels: externalLabels,
                                                          limit: group.definition.limit) {
-                        evidence(for: $0, rule: rule, at: t, group: group, scope: scope)
+                        evidence(for: $0, rule: alertRule.definition, at: t, window: group.evidenceWindows[index], scope: scope)
                     }
                     transitions.forEach(emit)
                 } else {
-                    try record(rule, at: t, scope: scope)
+                    try record(group.definition.rules[index], at: t, scope: scope)
                 }
             } catch {
+                let rule = group.definition.rules[index]
                 group.lastErrors[index] = "\(error)"
                 failures[rule.name, default: 0] += 1
                 if failures[rule.name] == 1 {
@@ -250,18 +255,24 @@ public final class RuleEngine {
     private var evidenceIndices: [EvaluationScope: EvidenceIndex] = [:]
     private let redactScratch = MatchScratch()
     /// The same records are evidence of transition after transition: redact each once.
-    private var redactions: [String: String] = [:]
+    /// Found by input and line (cheaper to hash than the text), checked against the text
+    /// (a rotated file numbers its lines again).
+    private struct RecordKey: Hashable {
+        var input: String
+        var line: Int
+    }
+    private var redactions: [RecordKey: (text: String, redacted: String)] = [:]
 
-    private func redacted(_ text: String) -> String {
-        if let done = redactions[text] { return done }
+    private func redacted(_ sample: SeriesStore.Sample) -> String {
+        let key = RecordKey(input: sample.input, line: sample.line)
+        if let done = redactions[key], done.text == sample.text { return done.redacted }
         if redactions.count >= 4096 { redactions.removeAll(keepingCapacity: true) }
-        let done = redactor.redact(text, scratch: redactScratch)
-        redactions[text] = done
+        let done = redactor.redact(sample.text, scratch: redactScratch)
+        redactions[key] = (sample.text, done)
         return done
     }
 
-    private func evidence(for alert: Alert, rule: RuleDefinition, at t: EpochMillis, group: Group, scope: EvaluationScope) -> Evidence {
-        let window = rule.expr.ranges.max() ?? group.definition.interval
+    private func evidence(for alert: Alert, rule: RuleDefinition, at t: EpochMillis, window: Int64, scope: EvaluationScope) -> Evidence {
         let index = evidenceIndices[scope] ?? EvidenceIndex(selectors: rule.expr.selectors, source: source)
         evidenceIndices[scope] = index
         let ids = index.series(agreeingWith: alert.elementLabels)
@@ -280,7 +291,7 @@ public final class RuleEngine {
         refs.sort { ($0.time ?? 0, $0.input, $0.line) < ($1.time ?? 0, $1.input, $1.line) }
         let kept = refs.suffix(SeriesStore.samplesKept).map { ref -> SeriesStore.Sample in
             var r = store.sample(ref)
-            r.text = redacted(r.text)
+            r.text = redacted(r)
             return r
         }
         return Evidence(count: count, firstSeen: first, lastSeen: last, samples: Array(kept))

@@ -89,53 +89,90 @@ final class StoreSource: SeriesSource {
         let node = NodeKey(scope: scope, offset: offset)
         let filter: ThresholdFilter?
         if let known = filterOfNode[node] { filter = known } else {
-            filter = makeFilter(lhs, op, c, group: scope.group)
+            filter = trackedVector(lhs, group: scope.group).map { key, vector in
+                let filterKey = key + "|\(op)|\(c.bitPattern)"
+                let f = filters[filterKey] ?? ThresholdFilter(vector, op: op, threshold: c)
+                filters[filterKey] = f
+                return f
+            }
             filterOfNode[node] = filter
         }
-        guard let filter else { return nil }
-        // A recording rule of the same name makes the full path report an error: let it.
-        guard source(filter.vector.selector) else { return nil }
+        guard let filter, unrecorded(filter.vector.selector) else { return nil }
         return filter.result(at: t)
     }
 
-    private func source(_ selector: VectorSelector) -> Bool {
+    /// A whole aggregation kept in group windows, such as each side of
+    /// `sum(increase(errors[5m])) / sum(increase(requests[5m]))`: rebuilt only when a
+    /// group's value changed.
+    private final class GroupsView {
+        let vector: TrackedVector
+        var seen = 0
+        var result: [VectorSample] = []
+        init(_ vector: TrackedVector) { self.vector = vector }
+    }
+    private var viewOfNode: [NodeKey: GroupsView?] = [:]
+
+    func aggregate(_ e: Expr, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? {
+        let node = NodeKey(scope: scope, offset: offset)
+        let view: GroupsView?
+        if let known = viewOfNode[node] { view = known } else {
+            if let (_, vector) = trackedVector(e, group: scope.group), case .groups = vector.shape {
+                view = GroupsView(vector)
+            } else {
+                view = nil
+            }
+            viewOfNode[node] = view
+        }
+        guard let view, unrecorded(view.vector.selector) else { return nil }
+        let v = view.vector
+        v.update(at: t)
+        if view.seen != v.generation {
+            if view.seen != v.generation - 1 || v.everything || !v.changed.isEmpty {
+                view.result = (0..<v.elementCount).filter { v.member[$0] }.map { VectorSample(labels: v.labels($0), value: v.values[$0]) }
+            }
+            view.seen = v.generation
+        }
+        return view.result
+    }
+
+    /// A recording rule of the same name makes the full path report an error: let it.
+    private func unrecorded(_ selector: VectorSelector) -> Bool {
         recorded.isEmpty || recorded(matching: selector).isEmpty
     }
 
     /// The shapes the evaluator computes from windows alone: `f(sel[r])`, and the
-    /// aggregations it keeps group windows for (exactly `fusedAggregate`'s fast path).
-    private func makeFilter(_ lhs: Expr, _ op: String, _ c: Double, group: Int) -> ThresholdFilter? {
-        var e = lhs
+    /// aggregations it keeps group windows for (exactly `fusedAggregate`'s fast path); one
+    /// vector per shape and group of rules.
+    private func trackedVector(_ expr: Expr, group: Int) -> (key: String, vector: TrackedVector)? {
+        var e = expr
         while case let .paren(inner) = e { e = inner }
-        let vectorKey: String
+        let key: String
         let make: () -> TrackedVector
         switch e {
         case let .call(fn, args, _) where ["increase", "rate", "delta"].contains(fn):
             guard case let .range(sel, range, _) = args.first else { return nil }
-            vectorKey = "\(group)|\(fn)|\(sel.key)|\(range)"
+            key = "\(group)|\(fn)|\(sel.key)|\(range)"
             make = { TrackedVector(.series, function: fn, selector: sel, range: range, source: self) }
         case let .aggregate(agg, nil, .call(fn, args, _), grouping, without, _)
             where ["sum", "count", "avg"].contains(agg) && ["increase", "rate", "delta"].contains(fn):
-            guard case let .range(sel, range, _) = args.first,
-                  let g = materialized[sel.key + "|" + groupingSpec(Set(grouping), without: without)] else { return nil }
-            vectorKey = "\(group)|\(agg)|\(fn)|\(sel.key)|\(range)|\(groupingSpec(Set(grouping), without: without))"
+            let spec = groupingSpec(Set(grouping), without: without)
+            guard case let .range(sel, range, _) = args.first, let g = materialized[sel.key + "|" + spec] else { return nil }
+            key = "\(group)|\(agg)|\(fn)|\(sel.key)|\(range)|\(spec)"
             make = { TrackedVector(.groups(g, op: agg), function: fn, selector: sel, range: range, source: self) }
         default:
             return nil
         }
-        let filterKey = vectorKey + "|\(op)|\(c.bitPattern)"
-        if let f = filters[filterKey] { return f }
-        let vector = vectors[vectorKey] ?? make()
-        vectors[vectorKey] = vector
-        let f = ThresholdFilter(vector, op: op, threshold: c)
-        filters[filterKey] = f
-        return f
+        let vector = vectors[key] ?? make()
+        vectors[key] = vector
+        return (key, vector)
     }
 
     /// After an evaluation: the touch log keeps only what some vector has yet to read.
     func evaluated() {
         store.touchEpoch &+= 1
-        store.touches.drop(before: vectors.values.map(\.cursor).min() ?? store.touches.end)
+        var oldest = store.touches.end
+        for v in vectors.values { oldest = min(oldest, v.cursor) }
+        store.touches.drop(before: oldest)
     }
 
     func labelsWithoutName(_ id: Int) -> Labels {

@@ -28,6 +28,9 @@ struct IncrementalEvaluationTests {
         #"topk by (class) (2, increase(logwarden_matches_total[2m])) >= 2"#,
         #"count(increase(logwarden_matches_total{pattern="fail"}[1m]) > 0) > 2"#,
         #"sum(increase(logwarden_matches_total[1m]) > 0) / sum(increase(logwarden_records_total[1m])) > 0.1"#,
+        #"sum(increase(logwarden_matches_total{severity="high"}[1m])) / sum(increase(logwarden_records_total[1m])) > 0.2"#,
+        #"count by (class) (increase(logwarden_matches_total[2m]))"#,
+        #"avg without (source, host) (rate(logwarden_matches_total[1m]))"#,
     ]
 
     func store() throws -> SeriesStore {

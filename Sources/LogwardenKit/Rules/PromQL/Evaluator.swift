@@ -39,6 +39,8 @@ public protocol SeriesSource {
     func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]?
     /// `lhs op c` kept up to date between instants (nil: evaluate it in full).
     func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]?
+    /// An aggregation kept up to date between instants (nil: evaluate it in full).
+    func aggregate(_ e: Expr, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]?
 }
 
 /// Which rule an evaluation is for: state kept between instants belongs to one rule (and
@@ -83,6 +85,7 @@ extension SeriesSource {
     public func groupKeys(_ grouping: String) -> GroupKeyTable? { nil }
     public func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? { nil }
     public func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
+    public func aggregate(_ e: Expr, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
 }
 
 /// sum, count, min and max of one aggregation group, from which each operator's result follows.
@@ -149,6 +152,7 @@ public struct Evaluator {
             }
         case let .call(name, args, at): return try call(name, args, at)
         case let .aggregate(op, param, inner, grouping, without, at):
+            if param == nil, let scope, let kept = source.aggregate(e, at: time, scope: scope, offset: at) { return .vector(kept) }
             if param == nil, let fused = try fusedAggregate(op, inner, Set(grouping), without) { return .vector(fused) }
             guard case let .vector(v) = try eval(inner) else { throw ExprError(at, "\(op) needs a vector") }
             var k = 0.0
