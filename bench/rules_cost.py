@@ -45,24 +45,30 @@ def write_logs(path, lines, seed=7):
                 f.write(f"{ts} INFO [api] GET /api/v1/items/{i % 5000} served in {i % 97} ms user={i % 900}\n")
 
 
-def write_rules(path):
+def write_rules(path, quiet=False):
+    """The 100 rules. As written they fire often: thresholds of 1 or 2 failures per source
+    flap all day (about 100,000 alert transitions, each printed with its evidence). `quiet`
+    keeps every expression and raises only the thresholds, so that alerts are rare and the
+    cost measured is the evaluation's."""
+    q = 10 if quiet else 1
     rules = []
     for k in range(40):  # by source: every evaluation walks the 1,000 series
-        thr = 1 + k % 5
+        thr = (1 + k % 5) * q
         rng = ["1m", "5m", "10m", "15m"][k % 4]
         rules.append(f"      - {{alert: BySource{k}, expr: 'sum by (source) (increase(logwarden_matches_total{{pattern=\"sshd_failed_password\"}}[{rng}])) > {thr}', labels: {{severity: warning}}}}")
     for k in range(20):  # per series, no aggregation
         rng = ["5m", "10m"][k % 2]
-        rules.append(f"      - {{alert: PerSeries{k}, expr: 'increase(logwarden_matches_total{{class=\"auth_failure\"}}[{rng}]) > {3 + k % 4}', for: 1m, labels: {{severity: low}}}}")
+        rules.append(f"      - {{alert: PerSeries{k}, expr: 'increase(logwarden_matches_total{{class=\"auth_failure\"}}[{rng}]) > {(3 + k % 4) * q}', for: 1m, labels: {{severity: low}}}}")
     for k in range(20):  # by class
         cls = ["auth_failure", "timeout", "http_5xx", "other_error"][k % 4]
-        rules.append(f"      - {{alert: ByClass{k}, expr: 'sum by (class) (increase(logwarden_matches_total{{class=\"{cls}\"}}[5m])) > {10 + k}', labels: {{severity: warning}}}}")
+        rules.append(f"      - {{alert: ByClass{k}, expr: 'sum by (class) (increase(logwarden_matches_total{{class=\"{cls}\"}}[5m])) > {(10 + k) * q * q}', labels: {{severity: warning}}}}")
     for k in range(10):  # ratios
-        rules.append(f"      - {{alert: Ratio{k}, expr: 'sum(increase(logwarden_matches_total{{severity!=\"info\"}}[5m])) / sum(increase(logwarden_records_total[5m])) > 0.{k + 1}', labels: {{severity: warning}}}}")
+        ratio = f"0.{k + 1}" if not quiet else f"0.9{k}"
+        rules.append(f"      - {{alert: Ratio{k}, expr: 'sum(increase(logwarden_matches_total{{severity!=\"info\"}}[5m])) / sum(increase(logwarden_records_total[5m])) > {ratio}', labels: {{severity: warning}}}}")
     for k in range(5):
-        rules.append(f"      - {{alert: Top{k}, expr: 'topk({k + 1}, sum by (source) (increase(logwarden_matches_total{{pattern=\"sshd_failed_password\"}}[15m]))) > 8', labels: {{severity: info}}}}")
+        rules.append(f"      - {{alert: Top{k}, expr: 'topk({k + 1}, sum by (source) (increase(logwarden_matches_total{{pattern=\"sshd_failed_password\"}}[15m]))) > {8 * q}', labels: {{severity: info}}}}")
     for k in range(5):
-        rules.append(f"      - {{alert: Count{k}, expr: 'count(increase(logwarden_matches_total{{pattern=\"sshd_failed_password\"}}[5m]) > {k}) > 100', labels: {{severity: info}}}}")
+        rules.append(f"      - {{alert: Count{k}, expr: 'count(increase(logwarden_matches_total{{pattern=\"sshd_failed_password\"}}[5m]) > {k}) > {100 * q}', labels: {{severity: info}}}}")
     assert len(rules) == 100
     with open(path, "w") as f:
         f.write("# 100 rules over 1,000 series, written by bench/rules_cost.py.\ngroups:\n  - name: cost\n    interval: 15s\n    rules:\n")

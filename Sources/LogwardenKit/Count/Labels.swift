@@ -46,19 +46,26 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         Labels(items.filter { $0.name != name }.map { ($0.name, $0.value) } + [(name, value)])
     }
 
+    // Both return the same value, hash included, when nothing goes: most label sets handed
+    // to `withoutName` have no name, and rehashing them is most of the work.
     public func removing(_ names: Set<String>) -> Labels {
+        guard items.contains(where: { names.contains($0.name) }) else { return self }
         var l = self
         l.items.removeAll { names.contains($0.name) }
         return l
     }
 
     public func keeping(_ names: Set<String>) -> Labels {
+        guard items.contains(where: { !names.contains($0.name) }) else { return self }
         var l = self
         l.items.removeAll { !names.contains($0.name) }
         return l
     }
 
-    public var withoutName: Labels { removing([Self.metricName]) }
+    public var withoutName: Labels {
+        guard items.contains(where: { $0.name == Self.metricName }) else { return self }
+        return removing([Self.metricName])
+    }
 
     public var pairs: [(name: String, value: String)] { items.map { ($0.name, $0.value) } }
 

@@ -75,29 +75,28 @@ final class StoreSource: SeriesSource {
 
     // MARK: incremental evaluation
 
-    private struct NodeKey: Hashable {
-        var scope: EvaluationScope
-        var offset: Int
-    }
-    /// Per comparison node of each rule: its filter, or nil when its shape is not tracked.
-    private var filterOfNode: [NodeKey: ThresholdFilter?] = [:]
+    /// Per comparison node of each rule: its filter.
+    private var filterOfNode = NodeTable<ThresholdFilter>()
     /// Shared by the rules of a group that compare the same vector with the same number.
     private var filters: [String: ThresholdFilter] = [:]
     private var vectors: [String: TrackedVector] = [:]
 
     func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? {
-        let node = NodeKey(scope: scope, offset: offset)
-        let filter: ThresholdFilter?
-        if let known = filterOfNode[node] { filter = known } else {
-            filter = trackedVector(lhs, group: scope.group).map { key, vector in
-                let filterKey = key + "|\(op)|\(c.bitPattern)"
-                let f = filters[filterKey] ?? ThresholdFilter(vector, op: op, threshold: c)
-                filters[filterKey] = f
-                return f
+        let filter: ThresholdFilter
+        switch filterOfNode[scope, offset] {
+        case let .tracked(f): filter = f
+        case .untracked: return nil
+        case .unknown:
+            guard let (key, vector) = trackedVector(lhs, group: scope.group) else {
+                filterOfNode[scope, offset] = .untracked
+                return nil
             }
-            filterOfNode[node] = filter
+            let filterKey = key + "|\(op)|\(c.bitPattern)"
+            filter = filters[filterKey] ?? ThresholdFilter(vector, op: op, threshold: c)
+            filters[filterKey] = filter
+            filterOfNode[scope, offset] = .tracked(filter)
         }
-        guard let filter, unrecorded(filter.vector.selector) else { return nil }
+        guard unrecorded(filter.vector.selector) else { return nil }
         return filter.result(at: t)
     }
 
@@ -110,20 +109,22 @@ final class StoreSource: SeriesSource {
         var result: [VectorSample] = []
         init(_ vector: TrackedVector) { self.vector = vector }
     }
-    private var viewOfNode: [NodeKey: GroupsView?] = [:]
+    private var viewOfNode = NodeTable<GroupsView>()
 
     func aggregate(_ e: Expr, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? {
-        let node = NodeKey(scope: scope, offset: offset)
-        let view: GroupsView?
-        if let known = viewOfNode[node] { view = known } else {
-            if let (_, vector) = trackedVector(e, group: scope.group), case .groups = vector.shape {
-                view = GroupsView(vector)
-            } else {
-                view = nil
+        let view: GroupsView
+        switch viewOfNode[scope, offset] {
+        case let .tracked(v): view = v
+        case .untracked: return nil
+        case .unknown:
+            guard let (_, vector) = trackedVector(e, group: scope.group), case .groups = vector.shape else {
+                viewOfNode[scope, offset] = .untracked
+                return nil
             }
-            viewOfNode[node] = view
+            view = GroupsView(vector)
+            viewOfNode[scope, offset] = .tracked(view)
         }
-        guard let view, unrecorded(view.vector.selector) else { return nil }
+        guard unrecorded(view.vector.selector) else { return nil }
         let v = view.vector
         v.update(at: t)
         if view.seen != v.generation {

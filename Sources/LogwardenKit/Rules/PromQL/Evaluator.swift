@@ -391,22 +391,8 @@ public struct Evaluator {
 
     private func vectorOp(_ op: String, _ a: [VectorSample], _ b: [VectorSample], _ matching: VectorMatching?,
                           _ comparison: Bool, _ returnBool: Bool, _ at: Int) throws(ExprError) -> [VectorSample] {
-        var right: [Labels: VectorSample] = [:]
-        for s in b {
-            let sig = signature(s.labels, matching)
-            if right[sig] != nil {
-                throw ExprError(at, "many-to-many matching not allowed: several series on the right of '\(op)' share the labels \(sig); use on()/ignoring() to tell them apart")
-            }
-            right[sig] = s
-        }
-        var seen = Set<Labels>()
         var out: [VectorSample] = []
-        for s in a {
-            let sig = signature(s.labels, matching)
-            guard let other = right[sig] else { continue }
-            if !seen.insert(sig).inserted {
-                throw ExprError(at, "many-to-one matching not supported: several series on the left of '\(op)' share the labels \(sig)")
-            }
+        func pair(_ s: VectorSample, _ other: VectorSample) {
             let result = Self.apply(op, s.value, other.value)
             var labels = comparison && !returnBool ? s.labels : s.labels.withoutName
             // As Prometheus: one-to-one matching keeps only the on() labels, or drops the ignoring() ones.
@@ -417,6 +403,28 @@ public struct Evaluator {
             } else {
                 out.append(VectorSample(labels: labels, value: result ?? .nan))
             }
+        }
+        // One sample on each side, as in a ratio of two sums: no tables to build.
+        if a.count == 1, b.count == 1 {
+            if signature(a[0].labels, matching) == signature(b[0].labels, matching) { pair(a[0], b[0]) }
+            return out
+        }
+        var right: [Labels: VectorSample] = [:]
+        for s in b {
+            let sig = signature(s.labels, matching)
+            if right[sig] != nil {
+                throw ExprError(at, "many-to-many matching not allowed: several series on the right of '\(op)' share the labels \(sig); use on()/ignoring() to tell them apart")
+            }
+            right[sig] = s
+        }
+        var seen = Set<Labels>()
+        for s in a {
+            let sig = signature(s.labels, matching)
+            guard let other = right[sig] else { continue }
+            if !seen.insert(sig).inserted {
+                throw ExprError(at, "many-to-one matching not supported: several series on the left of '\(op)' share the labels \(sig)")
+            }
+            pair(s, other)
         }
         return out
     }
