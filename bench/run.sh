@@ -14,7 +14,7 @@
 #   BIG [10000000]   lines of the peak-RSS-at-scale file (generated, deleted after); 0 skips it
 #   CALLGRIND [1]    0 skips the instruction counts and the profile (valgrind: a few minutes)
 #   LIVE [1]         0 skips bench/live.py
-#   RULES_COST [1]   0 skips bench/rules_cost.py (100 rules, 1,000 series, a day; about a minute)
+#   RULES_COST [1]   0 skips bench/rules_cost.py (100 rules, 1,000 series, a day, two rule sets; a few minutes)
 #   WORK [/tmp/logwarden-bench]  scratch folder (data is cached there between runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -185,7 +185,7 @@ if [ "$LIVE" != 0 ]; then
 fi
 # Rules cost: 100 rules on 1,000 series over a day of event time (issue 7's goal).
 if [ "${RULES_COST:-1}" != 0 ]; then
-  "$PY" bench/rules_cost.py --bin "$LW" --lines "${RULES_COST_LINES:-300000}" --runs 1 --work "$W/rules-cost" > "$W/rules-cost.md"
+  "$PY" bench/rules_cost.py --bin "$LW" --lines "${RULES_COST_LINES:-300000}" --runs 3 --work "$W/rules-cost" $( [ "$CALLGRIND" != 0 ] && echo --callgrind ) > "$W/rules-cost.md"
   { echo; cat "$W/rules-cost.md"; } >> BENCHMARKS.md
 fi
 [ -s "$KEEP" ] && { echo; cat "$KEEP"; } >> BENCHMARKS.md
