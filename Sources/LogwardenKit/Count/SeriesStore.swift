@@ -238,7 +238,8 @@ public final class SeriesStore {
 
     @inline(__always)
     private func bump(_ id: Int, _ time: EpochMillis?) {
-        let target = series[id]
+        // The store owns its series for its whole life: no reference counting per record.
+        unowned(unsafe) let target = series[id]
         target.total += 1
         guard let time, target.windowed else { return }
         let k = target.window.add(time)
@@ -248,7 +249,10 @@ public final class SeriesStore {
             target.loggedEpoch = touchEpoch
         }
         if id < links.count {
-            for group in links[id] { group.window.add(time) }
+            for i in links[id].indices {
+                unowned(unsafe) let group = links[id][i]
+                group.window.add(time)
+            }
         }
     }
 

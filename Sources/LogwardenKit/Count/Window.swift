@@ -6,14 +6,19 @@ public struct Window: Sendable {
     public let width: Int64
     /// Buckets kept: the largest range in buckets, plus the allowed lateness.
     public let capacity: Int
-    private var counts: [Int32]
-    /// Records in all buckets up to and including each one: a window is one subtraction.
-    private var cumulative: [Int64]
+    /// One bucket's records: how many, the first and last time, and the records in all
+    /// buckets up to and including it (so a window is one subtraction). One array of these,
+    /// not four arrays: a record touches one element, with one uniqueness check.
+    private struct Bucket {
+        var count: Int32 = 0
+        var first: Int64 = 0
+        var last: Int64 = 0
+        var cumulative: Int64 = 0
+    }
+    private var buckets: [Bucket]
     private var total: Int64 = 0
     /// The cumulative count of the newest bucket that left the ring.
     private var evicted: Int64 = 0
-    private var first: [Int64]
-    private var last: [Int64]
     /// The index of the newest bucket written; older ones are `head − capacity + 1 ... head`.
     private var head: Int64 = Int64.min
 
@@ -30,14 +35,11 @@ public struct Window: Sendable {
         self.capacity = c
         mask = Int64(c - 1)
         // Allocated with the first record: most series no rule reads over a range never get one.
-        counts = []
-        cumulative = []
-        first = []
-        last = []
+        buckets = []
     }
 
     /// Buckets in memory: the capacity once a record arrived, else none.
-    public var allocated: Int { counts.count }
+    public var allocated: Int { buckets.count }
 
     /// The bucket index that holds time `t`.
     @inline(__always)
@@ -51,25 +53,16 @@ public struct Window: Sendable {
 
     /// Moves the head forward to bucket `k`, clearing the buckets it passes.
     private mutating func advance(to k: Int64) {
-        if counts.isEmpty {
-            counts = Array(repeating: 0, count: capacity)
-            cumulative = Array(repeating: 0, count: capacity)
-            first = Array(repeating: 0, count: capacity)
-            last = Array(repeating: 0, count: capacity)
-        }
+        if buckets.isEmpty { buckets = Array(repeating: Bucket(), count: capacity) }
         if head == Int64.min || k - head >= Int64(capacity) {
             evicted = total
-            for i in 0..<capacity {
-                counts[i] = 0
-                cumulative[i] = total
-            }
+            for i in 0..<capacity { buckets[i] = Bucket(count: 0, first: 0, last: 0, cumulative: total) }
         } else if k > head {
             var j = head + 1
             while j <= k {
                 let s = slot(j)
-                evicted = cumulative[s]  // the bucket j − capacity leaves
-                counts[s] = 0
-                cumulative[s] = total
+                evicted = buckets[s].cumulative  // the bucket j − capacity leaves
+                buckets[s] = Bucket(count: 0, first: 0, last: 0, cumulative: total)
                 j += 1
             }
         }
@@ -82,27 +75,44 @@ public struct Window: Sendable {
 
     /// Counts one record at time `t`: in its own bucket, which may be a recent one (a late
     /// record within the ring); a record older than the ring is not counted here (the store
-    /// counts records later than the allowed lateness at the newest time instead).
+    /// counts records later than the allowed lateness at the newest time instead). Returns
+    /// the record's bucket.
     @discardableResult
     public mutating func add(_ t: EpochMillis, count: Int32 = 1) -> Int64 {
-        // Most records land in the newest bucket: no division.
-        let k = t > headLow && t <= headHigh ? head : bucket(t)
+        // Most records land in the newest bucket: no division, one element written.
+        if t > headLow && t <= headHigh {
+            total += Int64(count)
+            buckets.withUnsafeMutableBufferPointer { b in
+                let s = Int(head & mask)
+                if b[s].count == 0 {
+                    b[s].first = t
+                    b[s].last = t
+                } else {
+                    if t < b[s].first { b[s].first = t }
+                    if t > b[s].last { b[s].last = t }
+                }
+                b[s].count &+= count
+                b[s].cumulative += Int64(count)
+            }
+            return head
+        }
+        let k = bucket(t)
         if head == Int64.min || k > head { advance(to: k) }
         guard head - k < Int64(capacity) else { return k }
         let s = slot(k)
-        if counts[s] == 0 {
-            first[s] = t
-            last[s] = t
+        if buckets[s].count == 0 {
+            buckets[s].first = t
+            buckets[s].last = t
         } else {
-            if t < first[s] { first[s] = t }
-            if t > last[s] { last[s] = t }
+            if t < buckets[s].first { buckets[s].first = t }
+            if t > buckets[s].last { buckets[s].last = t }
         }
-        counts[s] &+= count
+        buckets[s].count &+= count
         total += Int64(count)
         // The cumulative counts of its bucket and (for a late record) of those after it.
         var j = k
         while j <= head {
-            cumulative[slot(j)] += Int64(count)
+            buckets[slot(j)].cumulative += Int64(count)
             j += 1
         }
         return k
@@ -113,7 +123,7 @@ public struct Window: Sendable {
     private func cumulative(upTo k: Int64) -> Int64 {
         if k >= head { return total }
         if head - k >= Int64(capacity) { return evicted }
-        return cumulative[slot(k)]
+        return buckets[slot(k)].cumulative
     }
 
     /// The number of records with time in (t − range, t]; `t` and `range` are multiples of
@@ -131,14 +141,12 @@ public struct Window: Sendable {
         let end = bucket(t)
         let n = Int64(min(Int(range / width), capacity))
         var lo: Int64? = nil, hi: Int64? = nil
-        var k = end - n + 1
-        while k <= end {
-            if k <= head, head - k < Int64(capacity) {
-                let s = slot(k)
-                if counts[s] > 0 {
-                    lo = min(lo ?? first[s], first[s])
-                    hi = max(hi ?? last[s], last[s])
-                }
+        var k = max(end - n + 1, head - Int64(capacity) + 1)
+        while k <= min(end, head) {
+            let b = buckets[slot(k)]
+            if b.count > 0 {
+                lo = min(lo ?? b.first, b.first)
+                hi = max(hi ?? b.last, b.last)
             }
             k += 1
         }
@@ -169,8 +177,8 @@ public struct Window: Sendable {
         var out: [Cell] = []
         var k = max(head - Int64(capacity) + 1, since)
         while k <= head {
-            let s = slot(k)
-            if counts[s] > 0 { out.append(Cell(bucket: k, first: first[s], last: last[s], count: counts[s])) }
+            let b = buckets[slot(k)]
+            if b.count > 0 { out.append(Cell(bucket: k, first: b.first, last: b.last, count: b.count)) }
             k += 1
         }
         return out

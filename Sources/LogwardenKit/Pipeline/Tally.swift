@@ -50,9 +50,10 @@ public struct Tally {
         let key = counts.add(input: input.index, time: time, match: match) {
             Example(input: input.name, line: record.firstLine, bytes: record.text, deciding: match?.decidingLine)
         }
-        if let engine, let store = input.store {
-            let at = engine.store.admit(time)
-            engine.store.count(input: store, at: at, recordTime: record.time, line: record.firstLine, text: record.text, match: key)
+        if let engine, let series = input.store {
+            let store = engine.store
+            let at = store.admit(time)
+            store.count(input: series, at: at, recordTime: record.time, line: record.firstLine, text: record.text, match: key)
         }
     }
 }
