@@ -122,6 +122,8 @@ public final class SeriesStore {
     /// Records older than the newest time minus this are counted late, at the newest time.
     public let allowedLateness: Int64
     public private(set) var series: [Series] = []
+    /// The same series, read per record without reference counting: `series` keeps them alive.
+    private var unretained: [Unmanaged<Series>] = []
     private var byLabels: [Labels: Int] = [:]
     private var byMatch: [SeriesKey: [Int]] = [:]
     private var inputs: [String: Int] = [:]
@@ -133,8 +135,9 @@ public final class SeriesStore {
         public init(window: Window) { self.window = window }
     }
 
-    /// Per series: the group windows it also counts in.
-    private var links: [[GroupWindow]] = []
+    /// Per series: the group windows it also counts in (kept alive by `linkedGroups`).
+    private var links: [[Unmanaged<GroupWindow>]] = []
+    private var linkedGroups: [GroupWindow] = []
     /// Series and buckets that received records, for incremental rule evaluation; kept only
     /// once a rule engine reads the store (`logTouches`).
     public var touches = TouchLog()
@@ -148,7 +151,8 @@ public final class SeriesStore {
 
     public func link(_ id: Int, to group: GroupWindow) {
         while links.count <= id { links.append([]) }
-        links[id].append(group)
+        links[id].append(Unmanaged.passUnretained(group))
+        linkedGroups.append(group)
         group.members += 1
     }
 
@@ -173,6 +177,7 @@ public final class SeriesStore {
         if let id = byLabels[labels] { return id }
         let range = windowRange.map { $0(labels) } ?? largestRange
         series.append(Series(labels: labels, window: window(for: range ?? 0), windowed: range != nil, evidence: evidence))
+        unretained.append(Unmanaged.passUnretained(series[series.count - 1]))
         byLabels[labels] = series.count - 1
         onNewSeries?(series.count - 1, labels)
         return series.count - 1
@@ -238,20 +243,19 @@ public final class SeriesStore {
 
     @inline(__always)
     private func bump(_ id: Int, _ time: EpochMillis?) {
-        // The store owns its series for its whole life: no reference counting per record.
-        unowned(unsafe) let target = series[id]
-        target.total += 1
-        guard let time, target.windowed else { return }
-        let k = target.window.add(time)
-        if logTouches && (k != target.logged || target.loggedEpoch != touchEpoch) {
-            touches.append(id, bucket: k)
-            target.logged = k
-            target.loggedEpoch = touchEpoch
-        }
-        if id < links.count {
-            for i in links[id].indices {
-                unowned(unsafe) let group = links[id][i]
-                group.window.add(time)
+        // Per record, so without reference counting: the store owns its series and groups.
+        unretained[id]._withUnsafeGuaranteedRef { target in
+            target.total += 1
+            guard let time, target.windowed else { return }
+            let k = target.window.add(time)
+            if logTouches && (k != target.logged || target.loggedEpoch != touchEpoch) {
+                touches.append(id, bucket: k)
+                target.logged = k
+                target.loggedEpoch = touchEpoch
+            }
+            guard id < links.count else { return }
+            links.withUnsafeBufferPointer { all in
+                for group in all[id] { _ = group._withUnsafeGuaranteedRef { $0.window.add(time) } }
             }
         }
     }
@@ -284,7 +288,7 @@ public final class SeriesStore {
             for cell in cells {
                 target.window.replay(cell)
                 if logTouches { touches.append(id, bucket: cell.bucket) }
-                if id < links.count { for group in links[id] { group.window.replay(cell) } }
+                if id < links.count { for group in links[id] { group.takeUnretainedValue().window.replay(cell) } }
             }
         }
         target.ring = samples.map { ($0.time, $0.countedAt, inputNumber($0.input), $0.line, Array($0.text.utf8)) }
