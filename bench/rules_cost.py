@@ -75,11 +75,39 @@ def write_rules(path, quiet=False):
         f.write("\n".join(rules) + "\n")
 
 
-def instructions(binary, args):
-    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary] + args,
+def instructions(binary, args, profile=None):
+    """Instructions of one run; with `profile`, the callgrind file is kept there."""
+    out = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={profile or '/dev/null'}", binary] + args,
                          capture_output=True, text=True)
     m = re.search(r"Collected : (\d+)", out.stderr)
     return int(m.group(1)) if m else None
+
+
+# Where a rules run spends its instructions: inclusive costs of the stages, by symbol.
+STAGES = [
+    ("rule evaluation, all of it", "RuleEngineC8evaluate"),
+    ("expressions (Evaluator)", "EvaluatorV4evalyAA10QueryValueOAA4ExprOAA0G5ErrorVYKF "),
+    ("comparisons kept between instants (ThresholdFilter)", "ThresholdFilterC6result"),
+    ("window vectors brought up to date (TrackedVector)", "TrackedVectorC6update"),
+    ("evidence of transitions", "RuleEngineC8evidence"),
+    ("printing transitions (console)", "ConsoleSinkC4emit"),
+    ("counting records into windows (SeriesStore.count)", "SeriesStoreC5count"),
+]
+
+
+def stages(profile):
+    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", profile], capture_output=True, text=True).stdout
+    total = re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", out)
+    found = []
+    for name, symbol in STAGES:
+        best = 0
+        for line in out.splitlines():
+            if symbol in line:
+                m = re.match(r"\s*([\d,]+)", line)
+                if m:
+                    best = max(best, int(m.group(1).replace(",", "")))
+        found.append((name, best))
+    return (int(total.group(1).replace(",", "")) if total else None), found
 
 
 def wall(binary, args, runs):
@@ -136,9 +164,11 @@ def main():
     i0 = instructions(stripped, base) if stripped else None
     w0, c0 = wall(a.bin, base, a.runs)
     rows = []
+    profiles = {}
     for name, r in runs.items():
         args = base[:-1] + ["--rules", r, logs]
-        i1 = instructions(stripped, args) if stripped else None
+        profiles[name] = os.path.join(a.work, f"callgrind-{name.split()[0]}.out") if stripped else None
+        i1 = instructions(stripped, args, profiles[name]) if stripped else None
         w1, c1 = wall(a.bin, args, a.runs)
         rows.append((name, c1, w1, i1))
     series, evals, _ = facts["as written"]
@@ -157,6 +187,16 @@ def main():
         print(f"| + 100 rules, {name} | {facts[name][2]:,} | {c1:.2f} | **{100 * (c1 - c0) / c0:+,.0f}%** | {w1:.2f} | "
               f"{f'{i1 / 1e9:.2f} G' if i1 else 'n/a'} | {over_i} |")
     print()
+    if stripped and i0:
+        print("Where the instructions over the patterns-only run go (callgrind, inclusive, so rows overlap:")
+        print("the evaluation includes expressions, evidence and printing):\n")
+        print("| stage | " + " | ".join(runs) + " |")
+        print("|---|" + "---|" * len(runs))
+        got = {name: stages(profiles[name])[1] for name in runs}
+        for k, (stage, _) in enumerate(STAGES):
+            print(f"| {stage} | " + " | ".join(f"{got[name][k][1] / 1e9:.2f} G ({100 * got[name][k][1] / i0:.0f}% of patterns only)"
+                                                 for name in runs) + " |")
+        print()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,18 @@ public struct Window: Sendable {
         var first: Int64 = 0
         var last: Int64 = 0
         var cumulative: Int64 = 0
+
+        @inline(__always)
+        mutating func take(_ t: EpochMillis, _ n: Int32) {
+            if count == 0 {
+                first = t
+                last = t
+            } else {
+                if t < first { first = t }
+                if t > last { last = t }
+            }
+            count &+= n
+        }
     }
     private var buckets: [Bucket]
     private var total: Int64 = 0
@@ -84,14 +96,7 @@ public struct Window: Sendable {
             total += Int64(count)
             buckets.withUnsafeMutableBufferPointer { b in
                 let s = Int(head & mask)
-                if b[s].count == 0 {
-                    b[s].first = t
-                    b[s].last = t
-                } else {
-                    if t < b[s].first { b[s].first = t }
-                    if t > b[s].last { b[s].last = t }
-                }
-                b[s].count &+= count
+                b[s].take(t, count)
                 b[s].cumulative += Int64(count)
             }
             return head
@@ -99,15 +104,7 @@ public struct Window: Sendable {
         let k = bucket(t)
         if head == Int64.min || k > head { advance(to: k) }
         guard head - k < Int64(capacity) else { return k }
-        let s = slot(k)
-        if buckets[s].count == 0 {
-            buckets[s].first = t
-            buckets[s].last = t
-        } else {
-            if t < buckets[s].first { buckets[s].first = t }
-            if t > buckets[s].last { buckets[s].last = t }
-        }
-        buckets[s].count &+= count
+        buckets[slot(k)].take(t, count)
         total += Int64(count)
         // The cumulative counts of its bucket and (for a late record) of those after it.
         var j = k

@@ -71,7 +71,6 @@ final class TrackedVector {
         let full = time == nil || t < time!
         changed.removeAll(keepingCapacity: true)
         generation += 1
-        if stamp.count < values.count { stamp += Array(repeating: 0, count: values.count - stamp.count) }
 
         // New series: new elements (even before their first record), and their windows so far.
         let newSeries = seenSeries..<store.series.count

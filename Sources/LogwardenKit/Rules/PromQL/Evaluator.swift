@@ -124,8 +124,9 @@ func groupingSpec(_ grouping: Set<String>, without: Bool) -> String {
 public struct Evaluator {
     public let source: any SeriesSource
     public let time: EpochMillis
-    /// Set when the same rule is evaluated instant after instant: comparisons of tracked
-    /// vectors with a number are then answered from what changed (`ThresholdFilter`).
+    /// Set when the same rule is evaluated instant after instant: comparisons of window
+    /// vectors with a number (`ThresholdFilter`) and aggregations kept in group windows are
+    /// then answered from what changed since the last instant.
     public let scope: EvaluationScope?
 
     public init(source: any SeriesSource, time: EpochMillis, scope: EvaluationScope? = nil) {
