@@ -21,6 +21,13 @@ public final class Classifier {
     private var stamp: UInt32 = 0
     /// The patterns worth trying for the current subject, in priority order.
     private let candidates: UnsafeMutablePointer<Int32>
+    /// The JSON keys that `fields:` patterns read, and per pattern its (key, regex) checks:
+    /// a record's members are looked up once for all of them.
+    private let fieldKeys: [[UInt8]]
+    private let fieldChecks: [[(key: Int, regex: CompiledRegex)]]
+    /// Per field key: its member's position in the current record, valid when `fieldsStamp == stamp`.
+    private let fieldPositions: UnsafeMutablePointer<Int32>
+    private var fieldsStamp: UInt32 = 0
     /// Match attempts that hit the PCRE2 limits, per pattern index.
     public private(set) var matchErrors: [Int]
 
@@ -34,12 +41,23 @@ public final class Classifier {
         marks = .allocate(capacity: max(1, set.count))
         marks.initialize(repeating: 0, count: max(1, set.count))
         candidates = .allocate(capacity: 2 * max(1, set.count))
+        var keys: [[UInt8]] = []
+        fieldChecks = set.patterns.map { pattern in
+            pattern.fieldRegexes.map { field in
+                if let k = keys.firstIndex(of: field.key) { return (k, field.regex) }
+                keys.append(field.key)
+                return (keys.count - 1, field.regex)
+            }
+        }
+        fieldKeys = keys
+        fieldPositions = .allocate(capacity: max(1, keys.count))
         message.reserveCapacity(4096)
     }
 
     deinit {
         marks.deallocate()
         candidates.deallocate()
+        fieldPositions.deallocate()
     }
 
     public func classify(_ record: Record) -> Classification? {
@@ -74,12 +92,13 @@ public final class Classifier {
     private func firstMatch(_ subject: UnsafeBufferPointer<UInt8>, json: JSONFields?, line: UnsafeBufferPointer<UInt8>,
                             textOnly: Bool) -> Classification? {
         let patterns = set.patterns
+        stamp &+= 1
+        if stamp == 0 {  // wrapped: old marks could collide
+            marks.update(repeating: 0, count: patterns.count)
+            fieldsStamp = 0
+            stamp = 1
+        }
         if let prefilter = set.prefilter {
-            stamp &+= 1
-            if stamp == 0 {  // wrapped: old marks could collide
-                marks.update(repeating: 0, count: patterns.count)
-                stamp = 1
-            }
             // The patterns whose literals occur, merged in order with the always-tried ones: a
             // record is offered to a handful of patterns, not all of them.
             var found = 0
@@ -142,11 +161,23 @@ public final class Classifier {
     }
 
     private func fieldsMatch(_ pattern: Pattern, _ json: JSONFields, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
-        for field in pattern.fieldRegexes {
-            guard let m = json.member(line, key: field.key) else { return false }
-            JSONFields.decode(m, in: line, into: &fieldValue)
+        if fieldsStamp != stamp {
+            json.positions(line, of: fieldKeys, into: fieldPositions)
+            fieldsStamp = stamp
+        }
+        for field in fieldChecks[index] {
+            let position = Int(fieldPositions[field.key])
+            guard position >= 0 else { return false }
+            let m = json.member(at: position)
             let ok: Bool
-            do { ok = try fieldValue.withUnsafeBufferPointer { buf throws(RegexMatchFailure) in try field.regex.matches(buf, scratch: scratch) } } catch {
+            do {
+                if let raw = JSONFields.rawValue(m, in: line) {
+                    ok = try field.regex.matches(raw, scratch: scratch)
+                } else {
+                    JSONFields.decode(m, in: line, into: &fieldValue)
+                    ok = try fieldValue.withUnsafeBufferPointer { buf throws(RegexMatchFailure) in try field.regex.matches(buf, scratch: scratch) }
+                }
+            } catch {
                 matchErrors[index] += 1
                 return false
             }

@@ -51,15 +51,12 @@ public struct MatchCounts: Sendable {
     @discardableResult
     public mutating func add(input: Int, time: EpochMillis?, match: Classification?,
                              example: () -> Example) -> SeriesKey? {
-        inputs[input].records += 1
-        if let time {
-            if firstTime == nil || time < firstTime! { firstTime = time }
-            if lastTime == nil || time > lastTime! { lastTime = time }
-        }
         guard let match else {
-            unmatched += 1
+            addUnmatched(input: input, time: time)
             return nil
         }
+        inputs[input].records += 1
+        if let time { note(time) }
         perPattern[match.pattern].add(time: time, example: example)
         var key = SeriesKey(pattern: match.pattern, captures: match.captures)
         if !key.captures.isEmpty, series[key] == nil {
@@ -72,6 +69,19 @@ public struct MatchCounts: Sendable {
         series[key, default: SeriesStats()].add(time: time, example: example)
         if tracksMinutes, let time { minuteCounts[SeriesMinute(key: key, minute: time - ((time % 60_000) + 60_000) % 60_000), default: 0] += 1 }
         return key
+    }
+
+    /// Counts a record that matched no pattern.
+    public mutating func addUnmatched(input: Int, time: EpochMillis?) {
+        inputs[input].records += 1
+        unmatched += 1
+        if let time { note(time) }
+    }
+
+    @inline(__always)
+    private mutating func note(_ time: EpochMillis) {
+        if firstTime == nil || time < firstTime! { firstTime = time }
+        if lastTime == nil || time > lastTime! { lastTime = time }
     }
 
     /// Puts back minute counts a failed commit did not store.

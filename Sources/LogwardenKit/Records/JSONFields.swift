@@ -95,6 +95,29 @@ public struct JSONFields: Sendable {
         }
     }
 
+    /// For each of `keys`, the position in `members` of the first member with that key, or
+    /// -1: one pass over the members answers every key a pattern set asks about.
+    public func positions(_ line: UnsafeBufferPointer<UInt8>, of keys: [[UInt8]], into out: UnsafeMutablePointer<Int32>) {
+        out.update(repeating: -1, count: keys.count)
+        var position: Int32 = 0
+        for m in storage[range] {
+            defer { position += 1 }
+            for (k, key) in keys.enumerated() where key.count == m.key.count && out[k] < 0 {
+                let same = key.withUnsafeBufferPointer { memcmp(line.baseAddress! + m.key.lowerBound, $0.baseAddress!, $0.count) == 0 }
+                if same { out[k] = position }
+            }
+        }
+    }
+
+    /// The member at `position` in `members`.
+    public func member(at position: Int) -> Member { storage[range.lowerBound + position] }
+
+    /// A member's value as it stands in the line, when that is also its decoded value (no
+    /// escapes, not a byte array): no copy needed.
+    public static func rawValue(_ m: Member, in line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        m.isByteArray || (m.isString && m.hasEscapes) ? nil : UnsafeBufferPointer(rebasing: line[m.value])
+    }
+
     /// The decoded bytes of a member's value: strings unescaped, byte arrays turned into
     /// bytes, anything else (numbers, booleans, objects) as written.
     public static func decode(_ m: Member, in line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
