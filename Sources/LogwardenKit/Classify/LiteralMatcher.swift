@@ -3,7 +3,16 @@
 /// classes (bytes that appear in no literal share one class), so a step is one load. Table
 /// entries hold the next state's row offset, with the low bit set when literals end there:
 /// the common step needs no multiply and no look at the owner lists.
+///
+/// A step waits for the load of the step before, so one walk runs at the latency of the
+/// cache, not the speed of the core. A long text is walked as four overlapping stretches at
+/// once, which the core runs side by side; literals are cut to `maxLiteralLength` (a prefix
+/// of a required literal is required too) so the stretches overlap by little.
 public struct LiteralMatcher: Sendable {
+    /// Longer literals are cut to this many bytes: still selective, and a short overlap.
+    public static let maxLiteralLength = 12
+    /// The longest literal kept, so stretches overlap by `longest - 1` bytes.
+    private let longest: Int
     /// Byte (case-folded) to class.
     private let classOf: [UInt8]
     private let classCount: Int
@@ -17,6 +26,8 @@ public struct LiteralMatcher: Sendable {
 
     /// `literals`: each with the index of the pattern that requires it.
     public init(_ literals: [(bytes: [UInt8], owner: Int)]) {
+        let literals = literals.map { ($0.bytes.prefix(Self.maxLiteralLength).map(RequiredLiterals.fold), $0.owner) }
+        longest = max(1, literals.map(\.0.count).max() ?? 1)
         var classes = [UInt8](repeating: 0, count: 256)
         var count = 1
         for (bytes, _) in literals {
@@ -98,28 +109,56 @@ public struct LiteralMatcher: Sendable {
                      found: UnsafeMutablePointer<Int32>? = nil, count: inout Int) {
         guard let p = text.baseAddress else { return }
         let k = classCount
+        let n = text.count
+        let overlap = longest - 1
         classOf.withUnsafeBufferPointer { classes in
             next.withUnsafeBufferPointer { table in
                 ownerStart.withUnsafeBufferPointer { starts in
                     owners.withUnsafeBufferPointer { owners in
                         let cls = classes.baseAddress!, tab = table.baseAddress!
-                        var row = 0
-                        for i in 0..<text.count {
-                            let entry = Int(tab[row &+ Int(cls[Int(p[i])])])
-                            row = entry >> 1
-                            if entry & 1 != 0 {
-                                let s = row / k
-                                var o = Int(starts[s])
-                                let end = Int(starts[s &+ 1])
-                                while o < end {
-                                    let owner = Int(owners[o])
-                                    if marks[owner] != stamp {
-                                        marks[owner] = stamp
-                                        found?[count] = Int32(owner)
-                                        count &+= 1
-                                    }
-                                    o &+= 1
+                        @inline(__always) func report(_ row: Int) {
+                            let s = row / k
+                            var o = Int(starts[s])
+                            let end = Int(starts[s &+ 1])
+                            while o < end {
+                                let owner = Int(owners[o])
+                                if marks[owner] != stamp {
+                                    marks[owner] = stamp
+                                    found?[count] = Int32(owner)
+                                    count &+= 1
                                 }
+                                o &+= 1
+                            }
+                        }
+                        guard n >= 4 * overlap + 64 else {
+                            var row = 0
+                            for i in 0..<n {
+                                let entry = Int(tab[row &+ Int(cls[Int(p[i])])])
+                                row = entry >> 1
+                                if entry & 1 != 0 { report(row) }
+                            }
+                            return
+                        }
+                        // Four stretches of `seg` bytes, the last ending at n, each starting at most
+                        // `seg - overlap` after the one before: every literal lies whole in the
+                        // stretch it starts in (4·seg ≥ n + 3·overlap).
+                        let seg = (n + 3 * overlap + 3) / 4
+                        let q0 = p, q1 = p + (n - seg) / 3, q2 = p + 2 * (n - seg) / 3, q3 = p + (n - seg)
+                        var r0 = 0, r1 = 0, r2 = 0, r3 = 0
+                        for t in 0..<seg {
+                            let e0 = Int(tab[r0 &+ Int(cls[Int(q0[t])])])
+                            let e1 = Int(tab[r1 &+ Int(cls[Int(q1[t])])])
+                            let e2 = Int(tab[r2 &+ Int(cls[Int(q2[t])])])
+                            let e3 = Int(tab[r3 &+ Int(cls[Int(q3[t])])])
+                            r0 = e0 >> 1
+                            r1 = e1 >> 1
+                            r2 = e2 >> 1
+                            r3 = e3 >> 1
+                            if (e0 | e1 | e2 | e3) & 1 != 0 {
+                                if e0 & 1 != 0 { report(r0) }
+                                if e1 & 1 != 0 { report(r1) }
+                                if e2 & 1 != 0 { report(r2) }
+                                if e3 & 1 != 0 { report(r3) }
                             }
                         }
                     }

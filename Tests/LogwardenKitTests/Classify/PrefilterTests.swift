@@ -31,6 +31,33 @@ struct PrefilterTests {
         #expect(found == [true, true, true, false])
     }
 
+    /// Long texts are walked as four overlapping stretches: a literal anywhere, across any
+    /// stretch boundary, is still found; literals over `maxLiteralLength` by their prefix.
+    @Test func literalMatcherFindsLiteralsAcrossStretches() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdeABCDE xy".utf8)
+        for _ in 0..<300 {
+            let literals: [(bytes: [UInt8], owner: Int)] = (0..<Int.random(in: 1...8, using: &rng)).map { i in
+                ((0..<Int.random(in: 3...20, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, i)
+            }
+            let m = LiteralMatcher(literals)
+            var text = (0..<Int.random(in: 0...400, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            for (bytes, _) in literals where Bool.random(using: &rng) && text.count >= bytes.count {
+                let at = Int.random(in: 0...(text.count - bytes.count), using: &rng)
+                text.replaceSubrange(at..<(at + bytes.count), with: bytes)
+            }
+            let folded = text.map(RequiredLiterals.fold)
+            let expected = literals.map { lit in
+                let needle = lit.bytes.prefix(LiteralMatcher.maxLiteralLength).map(RequiredLiterals.fold)
+                return folded.count >= needle.count && (0...(folded.count - needle.count)).contains { Array(folded[$0..<($0 + needle.count)]) == needle }
+            }
+            var found = [Bool](repeating: false, count: literals.count)
+            text.withUnsafeBufferPointer { m.scan($0, into: &found) }
+            #expect(found == expected, "text \(String(decoding: text, as: UTF8.self)) literals \(literals.map { String(decoding: $0.bytes, as: UTF8.self) })")
+            if found != expected { return }
+        }
+    }
+
     /// The prefilter may only skip patterns that could not have matched: classes per record
     /// are identical with and without it, on the bench mix and on every real log here.
     @Test func prefilterChangesNoResult() throws {
