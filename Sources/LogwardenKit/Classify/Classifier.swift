@@ -23,11 +23,16 @@ public final class Classifier {
     private let candidates: UnsafeMutablePointer<Int32>
     /// The JSON keys that `fields:` patterns read, and per pattern its (key, regex) checks:
     /// a record's members are looked up once for all of them.
-    private let fieldKeys: [[UInt8]]
+    private let fieldKeys: JSONFields.KeySet
     private let fieldChecks: [[(key: Int, regex: CompiledRegex)]]
     /// Per field key: its member's position in the current record, valid when `fieldsStamp == stamp`.
     private let fieldPositions: UnsafeMutablePointer<Int32>
     private var fieldsStamp: UInt32 = 0
+    private let extraFieldKeys: [[UInt8]]
+    /// Per pattern: a bit per field key it needs (of the first 64); and the keys the
+    /// current record has. Most `fields:` patterns are turned down on this alone.
+    private let fieldMasks: [UInt64]
+    private var presentFields: UInt64 = 0
     /// Match attempts that hit the PCRE2 limits, per pattern index.
     public private(set) var matchErrors: [Int]
 
@@ -49,7 +54,10 @@ public final class Classifier {
                 return (keys.count - 1, field.regex)
             }
         }
-        fieldKeys = keys
+        // Past 64 keys (unheard of), the rest are looked up one by one.
+        fieldKeys = JSONFields.KeySet(Array(keys.prefix(64)))
+        extraFieldKeys = Array(keys.dropFirst(64))
+        fieldMasks = fieldChecks.map { checks in checks.reduce(0) { $0 | ($1.key < 64 ? 1 << UInt64($1.key) : 0) } }
         fieldPositions = .allocate(capacity: max(1, keys.count))
         message.reserveCapacity(4096)
     }
@@ -145,7 +153,12 @@ public final class Classifier {
                             _ line: UnsafeBufferPointer<UInt8>, _ textOnly: Bool) -> Classification? {
         if !pattern.fieldRegexes.isEmpty {
             if textOnly { return nil }
-            guard let json, fieldsMatch(pattern, json, line, index) else { return nil }
+            guard let json else { return nil }
+            if fieldsStamp != stamp {
+                presentFields = json.positions(line, of: fieldKeys, into: fieldPositions)
+                fieldsStamp = stamp
+            }
+            guard fieldMasks[index] & ~presentFields == 0, fieldsMatch(pattern, json, line, index) else { return nil }
         }
         guard let regex = pattern.regex else {
             return Classification(pattern: index, captures: [])
@@ -161,14 +174,16 @@ public final class Classifier {
     }
 
     private func fieldsMatch(_ pattern: Pattern, _ json: JSONFields, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
-        if fieldsStamp != stamp {
-            json.positions(line, of: fieldKeys, into: fieldPositions)
-            fieldsStamp = stamp
-        }
         for field in fieldChecks[index] {
-            let position = Int(fieldPositions[field.key])
-            guard position >= 0 else { return false }
-            let m = json.member(at: position)
+            let m: JSONFields.Member
+            if field.key < 64 {
+                let position = Int(fieldPositions[field.key])
+                guard position >= 0 else { return false }
+                m = json.member(at: position)
+            } else {
+                guard let found = json.member(line, key: extraFieldKeys[field.key - 64]) else { return false }
+                m = found
+            }
             let ok: Bool
             do {
                 if let raw = JSONFields.rawValue(m, in: line) {

@@ -49,7 +49,18 @@ public struct Example: Sendable, Equatable {
         self.input = input
         self.line = line
         self.text = text
-        self.headline = headline ?? String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        self.headline = headline ?? Self.firstLine(text)
+    }
+
+    /// Up to the first line break, as `split(separator: "\n")` has it (a CR LF is one
+    /// character, not a break), without walking the text by characters.
+    static func firstLine(_ text: String) -> String {
+        var previous: UInt8 = 0
+        for (i, b) in text.utf8.enumerated() {
+            if b == 10 && previous != 13 { return String(decoding: text.utf8.prefix(i), as: UTF8.self) }
+            previous = b
+        }
+        return text
     }
 
     public init(input: String, line: Int, bytes: UnsafeBufferPointer<UInt8>, deciding: Range<Int>? = nil) {

@@ -68,7 +68,14 @@ public struct ScanSummary {
 
     /// The first line, cut to `max` characters, so each row stays one line.
     static func oneLine(_ s: String, max: Int) -> String {
-        let first = s.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let first = Example.firstLine(s)
+        if first.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: a byte is a character.
+            var bytes = first.utf8.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: " ") : $0 }
+            guard bytes.count > max else { return String(decoding: bytes, as: UTF8.self) }
+            bytes.removeSubrange((max - 1)...)
+            return String(decoding: bytes, as: UTF8.self) + "…"
+        }
         let clean = String(first.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
         return clean.count > max ? String(clean.prefix(max - 1)) + "…" : clean
     }

@@ -95,18 +95,53 @@ public struct JSONFields: Sendable {
         }
     }
 
+    /// Keys looked up together (`positions(_:of:into:)`), grouped by length.
+    public struct KeySet: Sendable {
+        public let keys: [[UInt8]]
+        /// Per key length (under 64): a bit per key of that length.
+        fileprivate let ofLength: [UInt64]
+        fileprivate let bytes: [UInt8]
+        fileprivate let starts: [Int]
+
+        /// At most 64 keys.
+        public init(_ keys: [[UInt8]]) {
+            precondition(keys.count <= 64)
+            self.keys = keys
+            var ofLength = [UInt64](repeating: 0, count: 64)
+            for (k, key) in keys.enumerated() where key.count < 64 { ofLength[key.count] |= 1 << UInt64(k) }
+            self.ofLength = ofLength
+            bytes = keys.flatMap { $0 }
+            starts = keys.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        }
+    }
+
     /// For each of `keys`, the position in `members` of the first member with that key, or
-    /// -1: one pass over the members answers every key a pattern set asks about.
-    public func positions(_ line: UnsafeBufferPointer<UInt8>, of keys: [[UInt8]], into out: UnsafeMutablePointer<Int32>) {
-        out.update(repeating: -1, count: keys.count)
-        var position: Int32 = 0
-        for m in storage[range] {
-            defer { position += 1 }
-            for (k, key) in keys.enumerated() where key.count == m.key.count && out[k] < 0 {
-                let same = key.withUnsafeBufferPointer { memcmp(line.baseAddress! + m.key.lowerBound, $0.baseAddress!, $0.count) == 0 }
-                if same { out[k] = position }
+    /// -1: one pass over the members answers every key a pattern set asks about. Returns a
+    /// bit per key found.
+    @discardableResult
+    public func positions(_ line: UnsafeBufferPointer<UInt8>, of keys: KeySet, into out: UnsafeMutablePointer<Int32>) -> UInt64 {
+        out.update(repeating: -1, count: keys.keys.count)
+        guard let base = line.baseAddress else { return 0 }
+        var present: UInt64 = 0
+        storage.withUnsafeBufferPointer { members in
+            keys.bytes.withUnsafeBufferPointer { bytes in
+                for position in range {
+                    let m = members[position]
+                    let length = m.key.count
+                    guard length < 64 else { continue }
+                    var candidates = keys.ofLength[length] & ~present
+                    while candidates != 0 {
+                        let k = candidates.trailingZeroBitCount
+                        candidates &= candidates - 1
+                        if length == 0 || memcmp(base + m.key.lowerBound, bytes.baseAddress! + keys.starts[k], length) == 0 {
+                            out[k] = Int32(position - range.lowerBound)
+                            present |= 1 << UInt64(k)
+                        }
+                    }
+                }
             }
         }
+        return present
     }
 
     /// The member at `position` in `members`.

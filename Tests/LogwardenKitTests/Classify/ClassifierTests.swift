@@ -97,6 +97,25 @@ struct ClassifierTests {
         #expect(classify(log, with: set).map(\.1) == ["json_5xx", "undefined_column", "generic_error"])
     }
 
+    /// Field keys are looked up once per record for all patterns, the first 64 together: a
+    /// pattern on the 70th key, on two keys, or on a key that repeats still matches as written.
+    @Test func manyFieldKeysAndEscapedValues() throws {
+        var yaml = "patterns:\n"
+        for k in 0..<70 {
+            yaml += "  - {name: f\(k), class: other_error, severity: low, priority: \(100 - k), fields: {k\(k): '^x$'}}\n"
+        }
+        yaml += "  - {name: both, class: other_error, severity: low, priority: 200, fields: {k1: '^y$', k69: '^\"z$'}}\n"
+        let set = try patternSet(yaml)
+        let log = """
+        {"k69":"x","message":"m"}
+        {"k3":"no","k3":"x","k5":"x"}
+        {"k1":"y","k69":"\\"z"}
+        {"k1":"y","k69":"z"}
+        {"k70":"x"}
+        """
+        #expect(classify(log, with: set).map(\.1) == ["f69", "f5", "both", nil, nil])
+    }
+
     @Test func pathologicalPatternHitsTheLimitAndTheRecordMovesOn() throws {
         let set = try patternSet("""
         patterns:
