@@ -33,6 +33,14 @@ public final class Classifier {
     /// current record has. Most `fields:` patterns are turned down on this alone.
     private let fieldMasks: [UInt64]
     private var presentFields: UInt64 = 0
+    /// Per pattern, read for every record: its regex (nil: fields only), unretained (the set
+    /// holds it), and whether it has `fields:`. Reference counting per try cost more than the
+    /// failed match of an anchored pattern.
+    private let regexes: UnsafeMutablePointer<Unmanaged<CompiledRegex>?>
+    private let hasFields: UnsafeMutablePointer<Bool>
+    /// The prefilter's always-tried patterns: for JSON records, and for text (no `fields:`).
+    private let alwaysJSON: UnsafeMutableBufferPointer<Int32>
+    private let alwaysText: UnsafeMutableBufferPointer<Int32>
     /// Match attempts that hit the PCRE2 limits, per pattern index.
     public private(set) var matchErrors: [Int]
 
@@ -60,12 +68,29 @@ public final class Classifier {
         fieldMasks = fieldChecks.map { checks in checks.reduce(0) { $0 | ($1.key < 64 ? 1 << UInt64($1.key) : 0) } }
         fieldPositions = .allocate(capacity: max(1, keys.count))
         message.reserveCapacity(4096)
+        regexes = .allocate(capacity: max(1, set.count))
+        hasFields = .allocate(capacity: max(1, set.count))
+        for (i, p) in set.patterns.enumerated() {
+            (regexes + i).initialize(to: p.regex.map { Unmanaged.passUnretained($0) })
+            (hasFields + i).initialize(to: !p.fieldRegexes.isEmpty)
+        }
+        func buffer(_ a: [Int32]) -> UnsafeMutableBufferPointer<Int32> {
+            let b = UnsafeMutableBufferPointer<Int32>.allocate(capacity: a.count)
+            _ = b.initialize(from: a)
+            return b
+        }
+        alwaysJSON = buffer(set.prefilter?.alwaysIndices ?? [])
+        alwaysText = buffer(set.prefilter?.alwaysTextIndices ?? [])
     }
 
     deinit {
         marks.deallocate()
         candidates.deallocate()
         fieldPositions.deallocate()
+        regexes.deallocate()
+        hasFields.deallocate()
+        alwaysJSON.deallocate()
+        alwaysText.deallocate()
     }
 
     public func classify(_ record: Record) -> Classification? {
@@ -99,38 +124,36 @@ public final class Classifier {
     /// The first pattern, in priority order, that matches `subject` (and the JSON fields).
     private func firstMatch(_ subject: UnsafeBufferPointer<UInt8>, json: JSONFields?, line: UnsafeBufferPointer<UInt8>,
                             textOnly: Bool) -> Classification? {
-        let patterns = set.patterns
+        let count = set.count
         stamp &+= 1
         if stamp == 0 {  // wrapped: old marks could collide
-            marks.update(repeating: 0, count: patterns.count)
+            marks.update(repeating: 0, count: count)
             fieldsStamp = 0
             stamp = 1
         }
-        if let prefilter = set.prefilter {
-            // The patterns whose literals occur, merged in order with the always-tried ones: a
-            // record is offered to a handful of patterns, not all of them.
-            var found = 0
-            prefilter.matcher.scan(subject, stamp: stamp, into: marks, found: candidates, count: &found)
-            if found > 1 { sortSmall(candidates, found) }
-            let always = json == nil || textOnly ? prefilter.alwaysTextIndices : prefilter.alwaysIndices
-            return always.withUnsafeBufferPointer { always -> Classification? in
-                var i = 0, j = 0
-                while i < found || j < always.count {
-                    let index: Int
-                    if j == always.count || (i < found && candidates[i] < always[j]) {
-                        index = Int(candidates[i])
-                        i += 1
-                    } else {
-                        index = Int(always[j])
-                        j += 1
-                    }
-                    if let hit = tryPattern(index, patterns[index], subject, json, line, textOnly) { return hit }
-                }
-                return nil
+        guard let matcher = set.prefilter?.matcher else {
+            for index in 0..<count {
+                if let hit = tryPattern(index, subject, json, line, textOnly) { return hit }
             }
+            return nil
         }
-        for index in patterns.indices {
-            if let hit = tryPattern(index, patterns[index], subject, json, line, textOnly) { return hit }
+        // The patterns whose literals occur, merged in order with the always-tried ones: a
+        // record is offered to a handful of patterns, not all of them.
+        var found = 0
+        matcher.scan(subject, stamp: stamp, into: marks, found: candidates, count: &found)
+        if found > 1 { sortSmall(candidates, found) }
+        let always = json == nil || textOnly ? alwaysText : alwaysJSON
+        var i = 0, j = 0
+        while i < found || j < always.count {
+            let index: Int
+            if j == always.count || (i < found && candidates[i] < always[j]) {
+                index = Int(candidates[i])
+                i += 1
+            } else {
+                index = Int(always[j])
+                j += 1
+            }
+            if let hit = tryPattern(index, subject, json, line, textOnly) { return hit }
         }
         return nil
     }
@@ -149,23 +172,23 @@ public final class Classifier {
     }
 
     @inline(__always)
-    private func tryPattern(_ index: Int, _ pattern: Pattern, _ subject: UnsafeBufferPointer<UInt8>, _ json: JSONFields?,
+    private func tryPattern(_ index: Int, _ subject: UnsafeBufferPointer<UInt8>, _ json: JSONFields?,
                             _ line: UnsafeBufferPointer<UInt8>, _ textOnly: Bool) -> Classification? {
-        if !pattern.fieldRegexes.isEmpty {
+        if hasFields[index] {
             if textOnly { return nil }
             guard let json else { return nil }
             if fieldsStamp != stamp {
                 presentFields = json.positions(line, of: fieldKeys, into: fieldPositions)
                 fieldsStamp = stamp
             }
-            guard fieldMasks[index] & ~presentFields == 0, fieldsMatch(pattern, json, line, index) else { return nil }
+            guard fieldMasks[index] & ~presentFields == 0, fieldsMatch(json, line, index) else { return nil }
         }
-        guard let regex = pattern.regex else {
+        guard let regex = regexes[index] else {
             return Classification(pattern: index, captures: [])
         }
         do {
-            if try regex.matches(subject, scratch: scratch) {
-                return Classification(pattern: index, captures: captures(pattern, subject))
+            if try regex._withUnsafeGuaranteedRef({ r throws(RegexMatchFailure) in try r.matches(subject, scratch: scratch) }) {
+                return Classification(pattern: index, captures: captures(set.patterns[index], subject))
             }
         } catch {
             matchErrors[index] += 1
@@ -173,7 +196,7 @@ public final class Classifier {
         return nil
     }
 
-    private func fieldsMatch(_ pattern: Pattern, _ json: JSONFields, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
+    private func fieldsMatch(_ json: JSONFields, _ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
         for field in fieldChecks[index] {
             let m: JSONFields.Member
             if field.key < 64 {
