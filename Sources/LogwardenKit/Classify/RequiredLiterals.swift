@@ -10,8 +10,19 @@ public enum RequiredLiterals {
         var parser = Parser(Array(pattern.utf8))
         guard let node = try? parser.parseAlternation(), parser.atEnd else { return nil }
         let info = node.info
-        guard let req = info.exact.map({ Set([$0]) }) ?? info.required else { return nil }
-        return score(req) >= minimumLength ? req : nil
+        guard let req = info.exact ?? info.required else { return nil }
+        return score(req) >= minimumLength ? minimal(req) : nil
+    }
+
+    /// Without the strings that contain another of the set: finding the shorter one is
+    /// enough (`readtimeout` makes `readtimeouterror` redundant).
+    static func minimal(_ set: Set<[UInt8]>) -> Set<[UInt8]> {
+        set.filter { s in !set.contains { t in t != s && t.count <= s.count && contains(s, t) } }
+    }
+
+    private static func contains(_ s: [UInt8], _ t: [UInt8]) -> Bool {
+        guard t.count <= s.count else { return false }
+        return (0...(s.count - t.count)).contains { i in s[i..<(i + t.count)].elementsEqual(t) }
     }
 
     static func score(_ set: Set<[UInt8]>) -> Int { set.map(\.count).min() ?? 0 }
@@ -28,23 +39,44 @@ public enum RequiredLiterals {
         case alternation([Node])
         case repeated(Node, min: Int, max: Int?)
 
-        /// `exact`: the node matches exactly this string; `required`: one of these appears.
-        var info: (exact: [UInt8]?, required: Set<[UInt8]>?) {
+        /// `exact`: the node matches exactly one of these strings; `required`: one of these appears.
+        var info: (exact: Set<[UInt8]>?, required: Set<[UInt8]>?) {
             let f = facts
             return (f.exact, f.required)
         }
 
-        /// What every match of the node looks like: exactly `exact`; or containing one of
-        /// `required`, starting with `prefix` and ending with `suffix`. A literal run that
-        /// meets a group continues into the group's prefix (`" (5\d\d)` requires `" 5`).
+        /// What every match of the node looks like: exactly one of `exact`; or containing one
+        /// of `required`, starting with `prefix` and ending with `suffix`. A literal run that
+        /// meets a group continues into the group's prefix (`" (5\d\d)` requires `" 5`), and
+        /// runs of small alternations multiply out (`(?:level|lvl)="?error` requires one of
+        /// `level=error`, `level="error`, `lvl=error`, `lvl="error`).
         struct Facts {
-            var exact: [UInt8]?
+            var exact: Set<[UInt8]>?
             var required: Set<[UInt8]>?
             var prefix: [UInt8]
             var suffix: [UInt8]
 
-            static func exactly(_ s: [UInt8]) -> Facts { Facts(exact: s, required: s.isEmpty ? nil : [s], prefix: s, suffix: s) }
+            static func exactly(_ s: [UInt8]) -> Facts { exactly([s]) }
+
+            static func exactly(_ set: Set<[UInt8]>) -> Facts {
+                let all = Array(set)
+                return Facts(exact: set, required: set.contains([]) ? nil : set,
+                             prefix: all.dropFirst().reduce(all[0]) { Node.common($0, $1) },
+                             suffix: all.dropFirst().reduce(all[0]) { Node.commonSuffix($0, $1) })
+            }
+
             static let unknown = Facts(exact: nil, required: nil, prefix: [], suffix: [])
+        }
+
+        /// Exact sets and products of them stay this small: an alternation of more strings
+        /// is not exact, and a longer product is cut into its factors.
+        static let maxSet = 64
+
+        static func product(_ a: Set<[UInt8]>, _ b: Set<[UInt8]>) -> Set<[UInt8]>? {
+            guard a.count * b.count <= maxSet else { return nil }
+            var out = Set<[UInt8]>()
+            for x in a { for y in b { out.insert(x + y) } }
+            return out
         }
 
         var facts: Facts {
@@ -54,31 +86,45 @@ public enum RequiredLiterals {
             case .zeroWidth: return .exactly([])
             case let .sequence(items):
                 let parts = items.map(\.facts)
-                if parts.allSatisfy({ $0.exact != nil }) { return .exactly(parts.flatMap { $0.exact! }) }
-                var run: [UInt8] = []
+                // `run`: the exact strings the parts since the last inexact one make together.
+                var run: Set<[UInt8]> = [[]]
                 var candidates: [Set<[UInt8]>] = []
                 var prefix: [UInt8]? = nil
+                var allExact = true
                 for part in parts {
                     if let e = part.exact {
-                        run += e
+                        if let joined = Node.product(run, e) {
+                            run = joined
+                        } else {
+                            // Too many: each factor is still required on its own.
+                            allExact = false
+                            candidates.append(run)
+                            run = e
+                        }
                         continue
                     }
-                    if prefix == nil { prefix = run + part.prefix }
-                    let joined = run + part.prefix
-                    if !joined.isEmpty { candidates.append([joined]) }
+                    if prefix == nil { prefix = allExact && run.count == 1 ? run.first! + part.prefix : [] }
+                    allExact = false
+                    if let joined = Node.product(run, [part.prefix]) { candidates.append(joined) } else { candidates.append(run) }
                     if let r = part.required { candidates.append(r) }
-                    run = part.suffix
+                    run = [part.suffix]
                 }
-                if !run.isEmpty { candidates.append([run]) }
+                if allExact { return .exactly(run) }
+                candidates.append(run)
                 let best = candidates.max { RequiredLiterals.score($0) < RequiredLiterals.score($1) }
-                return Facts(exact: nil, required: best, prefix: prefix ?? [], suffix: run)
+                let suffix = run.count == 1 ? run.first! : Array(run).dropFirst().reduce(Array(run)[0]) { Node.commonSuffix($0, $1) }
+                return Facts(exact: nil, required: best.flatMap { RequiredLiterals.score($0) > 0 ? $0 : nil }, prefix: prefix ?? [], suffix: suffix)
             case let .alternation(branches):
                 if branches.count == 1 { return branches[0].facts }
                 let parts = branches.map(\.facts)
+                if parts.allSatisfy({ $0.exact != nil }) {
+                    let union = parts.reduce(into: Set<[UInt8]>()) { $0.formUnion($1.exact!) }
+                    if union.count <= Node.maxSet { return .exactly(union) }
+                }
                 var union = Set<[UInt8]>()
                 var complete = true
                 for part in parts {
-                    guard let r = part.exact.map({ Set([$0]) }) ?? part.required else {
+                    guard let r = part.required else {
                         complete = false
                         break
                     }
@@ -86,13 +132,17 @@ public enum RequiredLiterals {
                 }
                 let prefix = parts.dropFirst().reduce(parts[0].prefix) { Node.common($0, $1.prefix) }
                 let suffix = parts.dropFirst().reduce(parts[0].suffix) { Node.commonSuffix($0, $1.suffix) }
-                return Facts(exact: nil, required: complete && union.count <= 64 ? union : nil, prefix: prefix, suffix: suffix)
+                return Facts(exact: nil, required: complete && union.count <= Node.maxSet ? union : nil, prefix: prefix, suffix: suffix)
             case let .repeated(node, min, max):
                 let f = node.facts
                 if min == 1 && max == 1 { return f }
-                if min == 0 { return f.exact == [] ? .exactly([]) : .unknown }
-                if f.exact == [] { return .exactly([]) }
-                return Facts(exact: nil, required: f.exact.map { Set([$0]) } ?? f.required, prefix: f.prefix, suffix: f.suffix)
+                if f.exact == [[]] { return .exactly([]) }
+                if min == 0 {
+                    // Optional: the strings or nothing.
+                    if max == 1, let e = f.exact, e.count < Node.maxSet { return .exactly(e.union([[]])) }
+                    return .unknown
+                }
+                return Facts(exact: nil, required: f.required, prefix: f.prefix, suffix: f.suffix)
             }
         }
 
