@@ -26,6 +26,14 @@ public struct ScanResult {
 
 /// One pass over inputs: read, frame, classify, count, and (with rules) evaluate them on
 /// event time between records. A broken input is reported and the others are still read.
+///
+/// With rules, inputs are merged on event time: the next record counted is the earliest
+/// one at the head of any open input (ties go to the input named first, in the order of
+/// their first records), so two services' logs of the same hour share their windows, and
+/// rotated archives (`app.log.2.gz app.log.1 app.log`) still replay oldest first. An input
+/// is opened when the merge reaches its first record's time. Without rules, inputs are
+/// read one after another, in the order given.
+///
 /// With a state file, each input continues from where the last run left it, and counts,
 /// windows, alert states and positions are committed together every `commitRecords`
 /// records or `commitInterval` of wall time.
@@ -35,14 +43,48 @@ public struct ScanPipeline {
     public let engine: RuleEngine?
     public var commitRecords = 250_000
     public var commitInterval = 1.0
-    /// Threads that classify while this one frames and counts; nil: one per core besides
-    /// this one. 0 classifies on the calling thread.
-    public var classifyWorkers: Int? = nil
+    /// Threads that read and classify while this one counts; nil: one per core. 0 does
+    /// everything on the calling thread.
+    public var workers: Int? = nil
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
         self.patterns = patterns
         self.options = options
         self.engine = engine
+    }
+
+    /// An open input, and where counting stands in its batches.
+    private final class Reading {
+        let feed: BatchPool.Feed
+        let input: Tally.Input
+        let opened: OpenedInput
+        let order: Int
+        var place: (index: Int?, file: FileIdentity, head: [UInt8])?
+        var batch: Batch?
+        var cursor = 0
+        /// The last counted record's time, which the next one inherits: part of its resume point.
+        var lastTime: EpochMillis?
+        /// Where a later run resumes after the batches counted so far.
+        var position: RecordFramer.Resume
+
+        init(feed: BatchPool.Feed, input: Tally.Input, opened: OpenedInput, order: Int,
+             place: (index: Int?, file: FileIdentity, head: [UInt8])?, resume: RecordFramer.Resume?) {
+            self.feed = feed
+            self.input = input
+            self.opened = opened
+            self.order = order
+            self.place = place
+            lastTime = resume?.lastTime
+            position = resume ?? RecordFramer.Resume(offset: 0, line: 0, lastTime: nil, timestamped: false)
+        }
+
+        /// Where a later run resumes so that every record counted so far is read once.
+        var resumePoint: RecordFramer.Resume {
+            guard let batch else { return position }
+            return cursor < batch.count ? batch.resumePoint(cursor, timeBefore: lastTime) : batch.tail
+        }
+
+        var head: EpochMillis { batch!.time(cursor) }
     }
 
     /// `onRecord` sees each record with its classification (for `classify`); `onTransition`
@@ -53,6 +95,8 @@ public struct ScanPipeline {
                     onTransition: ((AlertTransition) -> Void)? = nil) -> ScanResult {
         var tally = Tally(patterns: patterns, engine: engine)
         if let state { tally.counts = state.base }
+        let baseErrors = tally.counts.matchErrors
+        var runErrors = baseErrors.map { _ in 0 }
         var errors: [InputError] = []
         let emit: (AlertTransition) -> Void = { t in
             state?.record(t)
@@ -60,22 +104,36 @@ public struct ScanPipeline {
         }
         var sinceCommit = 0
         var lastCommit = SystemClock.monotonicSeconds()
+        let pool = BatchPool(patterns: patterns, workers: workers ?? BatchPool.workers())
+        defer { pool.stop() }
+        let merge = engine != nil
+        let ordered = engine == nil && state == nil ? inputs.map { ($0, nil) } : oldestFirst(inputs)
+        var next = 0
+        var open: [Reading] = []
+
         func commit(final: Bool = false) throws(StateError) {
             guard let state else { return }
-            let errors = classifierErrors()
-            tally.counts.matchErrors = errors.indices.map { state.base.matchErrors[$0] + errors[$0] }
+            tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
             try state.commit(&tally.counts, final: final)
             sinceCommit = 0
             lastCommit = SystemClock.monotonicSeconds()
         }
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: RecordReader.chunkSize, alignment: 64)
-        defer { chunk.deallocate() }
-        let workers = classifyWorkers ?? ClassifyPool.workers()
-        let pool = workers > 0 ? ClassifyPool(patterns: patterns, workers: workers) : nil
-        defer { pool?.stop() }
-        func classifierErrors() -> [Int] { pool?.matchErrors ?? tally.classifier.matchErrors }
-        do throws(StateError) {
-            for spec in engine == nil && state == nil ? inputs : oldestFirst(inputs) {
+        /// Every open input's position, then the counts: one transaction.
+        func checkpoint() throws(StateError) {
+            guard let state else { return }
+            for reading in open {
+                guard let p = reading.place else { continue }
+                reading.place!.index = state.moved(p.index, name: reading.opened.name, file: p.file, head: p.head,
+                                                   gzip: reading.opened.compressed, to: reading.resumePoint)
+            }
+            try commit()
+        }
+        /// Opens the next input that can be read; false when none is left.
+        func openNext() -> Bool {
+            while next < ordered.count {
+                let spec = ordered[next].0
+                let order = next
+                next += 1
                 let opened: OpenedInput
                 do { opened = try InputOpener.open(spec, now: options.now) } catch {
                     errors.append(error)
@@ -99,61 +157,86 @@ public struct ScanPipeline {
                         }
                     }
                 }
-                let input = tally.begin(opened.name)
                 let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
-                var stream = RecordStream(framing: options.framing, timestamps: timestamps, resume: resume)
-                // Classified here, or by the pool's workers a batch at a time and counted in order.
-                var filling: ClassifyPool.Batch? = nil
-                func consume(_ batch: ClassifyPool.Batch) {
-                    batch.forEach { i, record in
-                        let match = batch.matches[i]
-                        tally.count(record, match: match, in: input, at: record.time, eventTime: true, emit)
-                        sinceCommit += 1
-                        onRecord?(record, match, input.name)
-                    }
-                    pool?.recycle(batch)
-                }
-                /// Counts every record framed so far: before a checkpoint, and at the input's end.
-                func drain() {
-                    guard let pool else { return }
-                    if let batch = filling, batch.count > 0 { pool.submit(batch) }
-                    filling = nil
-                    while let batch = pool.next(wait: true) { consume(batch) }
-                }
-                let body: (Record) -> Void = { record in
-                    guard let pool else {
-                        let match = tally.count(record, in: input, at: record.time, eventTime: true, emit)
-                        sinceCommit += 1
-                        onRecord?(record, match, input.name)
-                        return
-                    }
-                    if filling == nil { filling = pool.batch() }
-                    filling!.append(record)
-                    guard filling!.count >= ClassifyPool.batchSize else { return }
-                    pool.submit(filling!)
-                    filling = nil
-                    while pool.inFlight >= pool.depth, let batch = pool.next(wait: true) { consume(batch) }
-                    while let batch = pool.next(wait: false) { consume(batch) }
-                }
-                func checkpoint(_ stream: RecordStream) throws(StateError) {
-                    drain()
-                    guard let state, let p = place else { return }
-                    place!.index = state.moved(p.index, name: opened.name, file: p.file, head: p.head, gzip: opened.compressed,
-                                               to: stream.resumePoint)
-                    try commit()
-                }
-                let failure = try RecordReader.pump(&source, into: &stream, buffer: chunk, body) { (stream, _) throws(StateError) in
-                    if state != nil, sinceCommit >= commitRecords || SystemClock.monotonicSeconds() - lastCommit >= commitInterval {
-                        try checkpoint(stream)
-                    }
-                }
+                let stream = RecordStream(framing: options.framing, timestamps: timestamps, resume: resume)
                 // A file still being written: its last record may get more lines, so it waits for
                 // the next run, as one pass over all the data would have it.
-                if state == nil || place == nil || opened.compressed || settled(opened) { stream.finish(body) }
-                drain()
-                tally.counts.truncatedRecords += stream.truncatedRecords
-                try checkpoint(stream)
-                if let failure { errors.append(failure) }
+                let finishAtEnd = state == nil || place == nil || opened.compressed || settled(opened)
+                let feed = pool.open(InputFeed(order: order, source: source, stream: stream, finishAtEnd: finishAtEnd))
+                open.append(Reading(feed: feed, input: tally.begin(opened.name), opened: opened, order: order,
+                                    place: place, resume: resume))
+                return true
+            }
+            return false
+        }
+
+        do throws(StateError) {
+            while true {
+                // Every open input needs a record at hand; one that ended is closed.
+                var i = 0
+                while i < open.count {
+                    let reading = open[i]
+                    if let batch = reading.batch {
+                        if reading.cursor < batch.count {
+                            i += 1
+                            continue
+                        }
+                        if batch.final {
+                            // Its position and every other input's go with the counts.
+                            tally.counts.truncatedRecords += batch.truncatedRecords
+                            try checkpoint()
+                            if let failure = batch.failure { errors.append(failure) }
+                            pool.recycle(batch)
+                            open.remove(at: i)
+                            continue
+                        }
+                        reading.position = batch.tail
+                        reading.batch = nil
+                        pool.recycle(batch)
+                        if state != nil, sinceCommit >= commitRecords || SystemClock.monotonicSeconds() - lastCommit >= commitInterval {
+                            try checkpoint()
+                        }
+                    }
+                    let batch = pool.next(reading.feed)
+                    for (p, n) in batch.matchErrors.enumerated() { runErrors[p] += n }
+                    reading.batch = batch
+                    reading.cursor = 0
+                }
+                // The input whose head is earliest; the next input opens once the merge reaches
+                // its first time, and every input is last in line for ties with those before it.
+                guard let pick = open.indices.min(by: { a, b in (open[a].head, open[a].order) < (open[b].head, open[b].order) }).map({ open[$0] }) else {
+                    if openNext() { continue }
+                    break
+                }
+                var limit = EpochMillis.max
+                if merge {
+                    if next < ordered.count, let first = ordered[next].1 {
+                        if first < pick.head {
+                            _ = openNext()
+                            continue
+                        }
+                        limit = first
+                    }
+                    for other in open where other !== pick {
+                        limit = min(limit, pick.order < other.order ? other.head : other.head - 1)
+                    }
+                }
+                let batch = pick.batch!
+                var c = pick.cursor
+                while c < batch.count, batch.time(c) <= limit {
+                    let record = batch.record(c)
+                    let match = batch.matches[c]
+                    tally.count(record, match: match, in: pick.input, at: record.time, eventTime: true, emit)
+                    onRecord?(record, match, pick.input.name)
+                    pick.lastTime = record.time
+                    c += 1
+                    sinceCommit += 1
+                    if sinceCommit >= commitRecords, state != nil {
+                        pick.cursor = c
+                        try checkpoint()
+                    }
+                }
+                pick.cursor = c
             }
             if let engine {
                 if state != nil {
@@ -170,11 +253,10 @@ public struct ScanPipeline {
             }
             try commit(final: true)
         } catch {
-            pool?.stop()  // a batch may still be in a worker's hands
-            tally.counts.matchErrors = classifierErrors()
+            tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
             return ScanResult(counts: tally.counts, errors: errors, stateError: error)
         }
-        if state == nil { tally.counts.matchErrors = classifierErrors() }
+        tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
         return ScanResult(counts: tally.counts, errors: errors, stateError: nil)
     }
 
@@ -195,9 +277,10 @@ public struct ScanPipeline {
     }
 
     /// Inputs in the order of their first record's time (unknown last, then as given), so
-    /// that rotated archives (`app.log app.log.1 app.log.2.gz`) replay oldest first.
-    func oldestFirst(_ inputs: [InputSpec]) -> [InputSpec] {
-        guard inputs.count > 1 else { return inputs }
+    /// that rotated archives (`app.log app.log.1 app.log.2.gz`) replay oldest first; with
+    /// that time, when their first 256 KiB tell it.
+    func oldestFirst(_ inputs: [InputSpec]) -> [(InputSpec, EpochMillis?)] {
+        guard inputs.count > 1 else { return inputs.map { ($0, nil) } }
         let firsts: [EpochMillis?] = inputs.map { spec in
             guard case .file = spec, let opened = try? InputOpener.open(spec, now: options.now) else { return nil }
             var source = LimitedSource(opened.source, limit: 256 * 1024)
@@ -215,7 +298,7 @@ public struct ScanPipeline {
             case (nil, .some): return false
             default: return a < b
             }
-        }.map { inputs[$0] }
+        }.map { (inputs[$0], firsts[$0]) }
     }
 }
 

@@ -16,7 +16,7 @@ public struct JSONFields: Sendable {
     }
 
     /// The members are `storage[range]`: a batch keeps many records' members in one array
-    /// (`ClassifyPool`), and a scan fills its own.
+    /// (`Batch`), and a scan fills its own.
     private var storage: [Member] = []
     private var range = 0..<0
     public var members: ArraySlice<Member> { storage[range] }

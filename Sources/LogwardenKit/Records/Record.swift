@@ -15,6 +15,12 @@ public struct Record {
     public var truncated: Bool
     /// The top-level fields when the record is a JSON-object line.
     public var json: JSONFields?
+    /// Input offset of its first line, and whether the input had shown a timestamped line
+    /// by then: with the time before it (the previous record's), where a later reader
+    /// resumes to read this record again (a state commit between two records; see
+    /// `RecordFramer.Resume`).
+    public var offset: Int64 = 0
+    public var timestamped = false
 }
 
 /// How physical lines group into records.

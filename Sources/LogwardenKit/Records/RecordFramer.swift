@@ -24,6 +24,8 @@ public struct RecordFramer {
     private var pendingHasOwnTime = false
     private var pendingCut = false
     private var pendingTraceback = false
+    /// `timestamped` when the pending record started (its first line may have set it).
+    private var pendingTimestamped = false
     private var awaitingException = false
     private var blankLines = 0
     /// Seen a line that starts with a timestamp: from then on, lines without one continue.
@@ -47,7 +49,7 @@ public struct RecordFramer {
 
     /// The resume point if a record is pending, else nil (resume after the complete lines).
     public var pendingResume: Resume? {
-        hasPending ? Resume(offset: pendingOffset, line: firstLine - 1, lastTime: timeBefore, timestamped: timestamped) : nil
+        hasPending ? Resume(offset: pendingOffset, line: firstLine - 1, lastTime: timeBefore, timestamped: pendingTimestamped) : nil
     }
 
     public var carried: (lastTime: EpochMillis?, timestamped: Bool) { (lastTime, timestamped) }
@@ -74,7 +76,7 @@ public struct RecordFramer {
         }
         if let first = firstNonSpace(line), line[first] == UInt8(ascii: "{"), json.scan(line) {
             flush(emit)
-            emitJSON(line, number: number, cut: cut, emit: emit)
+            emitJSON(line, number: number, cut: cut, offset: offset, emit: emit)
             return
         }
         let own = timestamps.parseLineStart(line)
@@ -148,6 +150,7 @@ public struct RecordFramer {
         blankLines = 0
         pendingHasOwnTime = time != nil
         timeBefore = lastTime
+        pendingTimestamped = timestamped
         if let time { lastTime = time }
         pendingTime = lastTime
         pendingCut = cut
@@ -189,13 +192,14 @@ public struct RecordFramer {
         if pendingCut { truncatedRecords += 1 }
         buffer.withUnsafeBufferPointer { text in
             emit(Record(text: text, firstLine: firstLine, lastLine: lastLine, lineCount: lineCount,
-                        time: pendingTime, hasOwnTime: pendingHasOwnTime, truncated: pendingCut, json: nil))
+                        time: pendingTime, hasOwnTime: pendingHasOwnTime, truncated: pendingCut, json: nil,
+                        offset: pendingOffset, timestamped: pendingTimestamped))
         }
     }
 
     private static let timeKeys: [[UInt8]] = ["timestamp", "time", "ts", "@timestamp", "__REALTIME_TIMESTAMP"].map { Array($0.utf8) }
 
-    private mutating func emitJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, emit: (Record) -> Void) {
+    private mutating func emitJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, offset: Int64, emit: (Record) -> Void) {
         var own: EpochMillis? = nil
         if let m = json.member(line, keys: Self.timeKeys) {
             own = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value]))
@@ -203,7 +207,7 @@ public struct RecordFramer {
         if let own { lastTime = own }
         if cut { truncatedRecords += 1 }
         emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1,
-                    time: lastTime, hasOwnTime: own != nil, truncated: cut, json: json))
+                    time: lastTime, hasOwnTime: own != nil, truncated: cut, json: json, offset: offset, timestamped: timestamped))
     }
 
     // MARK: bytes
