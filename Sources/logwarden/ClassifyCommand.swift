@@ -11,7 +11,7 @@ struct Classify: ParsableCommand {
     @Option(name: .long, help: "Row format: jsonl or tsv.")
     var output: ClassifyRow.Format = .jsonl
 
-    @Option(name: .long, help: ArgumentHelp("Threads that read and classify while one counts (default: one per core; 1 does everything on one thread). Output is the same for any value.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Threads in all: the one that counts also reads and classifies when it would wait (default: one per core; 1 does everything on one thread). Output is the same for any value.", valueName: "n"))
     var threads: Int?
 
     @Argument(help: ArgumentHelp("Files, globs, directories, or - for stdin. Default: stdin.", valueName: "input"))
@@ -28,7 +28,7 @@ struct Classify: ParsableCommand {
         let out = Console.Buffered()
         if output == .tsv { out.line(ClassifyRow.tsvHeader(withInput: several)) }
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions)
-        pipeline.workers = threads.map { $0 == 1 ? 0 : $0 }
+        pipeline.workers = threads.map { $0 - 1 }
         let result = pipeline.run(expanded.inputs) { record, match, input in
             out.line(ClassifyRow(record: record, match: match, patterns: patterns, input: several ? input : nil).render(output))
         }

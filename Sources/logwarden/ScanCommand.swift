@@ -32,7 +32,7 @@ struct Scan: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable): group 1 if it has one, else the whole match. Authorization/Bearer values, password=, token=, api_key and URL credentials are always redacted.", valueName: "regex"))
     var redact: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Threads that read and classify while one counts (default: one per core; 1 does everything on one thread). Output is the same for any value.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Threads in all: the one that counts also reads and classifies when it would wait (default: one per core; 1 does everything on one thread). Output is the same for any value.", valueName: "n"))
     var threads: Int?
 
     @OptionGroup var stateOptions: StateOptions
@@ -109,7 +109,7 @@ struct Scan: ParsableCommand {
         var fired: [AlertTransition] = []
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
         pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
-        pipeline.workers = threads.map { $0 == 1 ? 0 : $0 }
+        pipeline.workers = threads.map { $0 - 1 }
         let templates = templateOptions.watch(redactor: redactor, state: state)
         let onTransition: (AlertTransition) -> Void = { t in
             sink.emit(t)

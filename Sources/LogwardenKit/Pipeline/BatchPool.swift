@@ -3,9 +3,11 @@ import Foundation
 /// Reads and classifies batches of every open input on worker threads while the calling
 /// thread counts them. Two kinds of work go through one queue: filling the next batch of
 /// an input (one at a time per input, so it is read in order) and classifying a filled
-/// batch (any number at once). Each input keeps at most `depth` batches ahead of the
-/// counting thread, which bounds memory. With no workers, `next` does both on the
-/// calling thread: one code path, and output that cannot depend on the thread count.
+/// batch (any number at once). The calling thread takes queued work too while its next
+/// batch is not ready, so a worker per core besides it keeps every core busy without
+/// more threads than cores. Each input keeps at most `depth` batches ahead of the
+/// counting, which bounds memory. With no workers, `next` does both on the calling
+/// thread: one code path, and output that cannot depend on the thread count.
 final class BatchPool: @unchecked Sendable {
     /// Records per batch, at least (a batch ends between two reads of its input).
     static let batchSize = 2048
@@ -36,7 +38,8 @@ final class BatchPool: @unchecked Sendable {
 
     init(patterns: PatternSet, workers: Int) {
         self.workers = workers
-        classifiers = (0..<max(workers, 1)).map { _ in Classifier(patterns) }
+        // One more for the calling thread, which works while it waits.
+        classifiers = (0...workers).map { _ in Classifier(patterns) }
         for i in 0..<workers {
             let thread = Thread { [self] in work(classifiers[i]) }
             thread.name = "logwarden-scan-\(i)"
@@ -44,11 +47,10 @@ final class BatchPool: @unchecked Sendable {
         }
     }
 
-    /// Workers for this machine: one per core, up to 4 (on one core, none: the counting
-    /// thread reads and classifies itself).
+    /// Workers for this machine: one per core besides the calling thread's, up to 4 (on
+    /// one core, none: the calling thread reads and classifies itself).
     static func workers() -> Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return cores > 1 ? min(cores, 4) : 0
+        min(ProcessInfo.processInfo.activeProcessorCount - 1, 4)
     }
 
     /// Starts reading an input ahead.
@@ -60,7 +62,8 @@ final class BatchPool: @unchecked Sendable {
         return feed
     }
 
-    /// The feed's oldest batch, classified (waiting for it); its last one has `final` set.
+    /// The feed's oldest batch, classified; its last one has `final` set. While it is not
+    /// ready, the calling thread does queued work itself rather than wait.
     func next(_ feed: Feed) -> Batch {
         guard workers > 0 else {
             let batch = take()
@@ -70,7 +73,13 @@ final class BatchPool: @unchecked Sendable {
         }
         condition.lock()
         defer { condition.unlock() }
-        while feed.ready.first?.classified != true { condition.wait() }
+        while feed.ready.first?.classified != true {
+            if jobs.isEmpty {
+                condition.wait()
+            } else {
+                run(jobs.removeFirst(), classifier: classifiers[workers])
+            }
+        }
         let batch = feed.ready.removeFirst()
         schedule(feed)
         return batch
@@ -119,27 +128,31 @@ final class BatchPool: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let job = jobs.removeFirst()
-            busy += 1
-            switch job {
-            case .fill(let feed):
-                let batch = free.popLast() ?? Batch(capacity: Self.batchSize)
-                condition.unlock()
-                feed.input.fill(batch, minimum: Self.batchSize)
-                condition.lock()
-                feed.ready.append(batch)
-                feed.filling = false
-                feed.ended = batch.final
-                jobs.append(.classify(batch))
-                schedule(feed)
-            case .classify(let batch):
-                condition.unlock()
-                batch.classify(with: classifier)
-                condition.lock()
-                batch.classified = true
-            }
-            busy -= 1
-            condition.broadcast()
+            run(jobs.removeFirst(), classifier: classifier)
         }
+    }
+
+    /// Does one job, called and returning with the lock held (it is let go meanwhile).
+    private func run(_ job: Job, classifier: Classifier) {
+        busy += 1
+        switch job {
+        case .fill(let feed):
+            let batch = free.popLast() ?? Batch(capacity: Self.batchSize)
+            condition.unlock()
+            feed.input.fill(batch, minimum: Self.batchSize)
+            condition.lock()
+            feed.ready.append(batch)
+            feed.filling = false
+            feed.ended = batch.final
+            jobs.append(.classify(batch))
+            schedule(feed)
+        case .classify(let batch):
+            condition.unlock()
+            batch.classify(with: classifier)
+            condition.lock()
+            batch.classified = true
+        }
+        busy -= 1
+        condition.broadcast()
     }
 }

@@ -43,8 +43,9 @@ public struct ScanPipeline {
     public let engine: RuleEngine?
     public var commitRecords = 250_000
     public var commitInterval = 1.0
-    /// Threads that read and classify while this one counts; nil: one per core. 0 does
-    /// everything on the calling thread.
+    /// Threads that read and classify besides the calling one, which counts and, while it
+    /// waits, reads and classifies too; nil: one per core besides it. 0: the calling thread
+    /// does everything.
     public var workers: Int? = nil
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
