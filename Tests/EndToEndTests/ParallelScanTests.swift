@@ -3,7 +3,7 @@ import Testing
 
 /// Records classified on several threads are counted in the order they were read, so any
 /// `--threads` gives the same output as one thread: per-record classes, alerts, summary,
-/// metrics, and with `--state` the same state. The mix spans many batches (2,048 records
+/// metrics, and with `--state` the same state. The mix spans many batches (1,024 records
 /// each) and mixes every framing case (tracebacks, JSON, journald, nginx, postgres).
 @Suite(.serialized) struct ParallelScanTests {
     static let mix: String = {

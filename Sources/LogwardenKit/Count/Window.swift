@@ -8,21 +8,23 @@ public struct Window: Sendable {
     public let capacity: Int
     /// One bucket's records: how many, the first and last time, and the records in all
     /// buckets up to and including it (so a window is one subtraction). One array of these,
-    /// not four arrays: a record touches one element, with one uniqueness check.
+    /// not four arrays: a record touches one element, with one uniqueness check. Times are
+    /// kept as milliseconds into the bucket, so an element takes 24 bytes, not 32 (every
+    /// series a rule reads keeps a ring of them); a bucket wider than 49 days saturates them.
     private struct Bucket {
-        var count: Int32 = 0
-        var first: Int64 = 0
-        var last: Int64 = 0
         var cumulative: Int64 = 0
+        var count: Int32 = 0
+        var first: UInt32 = 0
+        var last: UInt32 = 0
 
         @inline(__always)
-        mutating func take(_ t: EpochMillis, _ n: Int32) {
+        mutating func take(_ offset: UInt32, _ n: Int32) {
             if count == 0 {
-                first = t
-                last = t
+                first = offset
+                last = offset
             } else {
-                if t < first { first = t }
-                if t > last { last = t }
+                if offset < first { first = offset }
+                if offset > last { last = offset }
             }
             count &+= n
         }
@@ -53,6 +55,14 @@ public struct Window: Sendable {
     /// Buckets in memory: the capacity once a record arrived, else none.
     public var allocated: Int { buckets.count }
 
+    /// Where `t` lies in bucket `k`: milliseconds after the bucket's start, (k−1)·width.
+    @inline(__always)
+    private func offset(_ t: EpochMillis, in k: Int64) -> UInt32 { UInt32(clamping: t - (k - 1) * width - 1) }
+
+    /// The time `offset` stands for in bucket `k`.
+    @inline(__always)
+    private func time(_ offset: UInt32, in k: Int64) -> EpochMillis { (k - 1) * width + 1 + Int64(offset) }
+
     /// The bucket index that holds time `t`.
     @inline(__always)
     public func bucket(_ t: EpochMillis) -> Int64 {
@@ -68,13 +78,13 @@ public struct Window: Sendable {
         if buckets.isEmpty { buckets = Array(repeating: Bucket(), count: capacity) }
         if head == Int64.min || k - head >= Int64(capacity) {
             evicted = total
-            for i in 0..<capacity { buckets[i] = Bucket(count: 0, first: 0, last: 0, cumulative: total) }
+            for i in 0..<capacity { buckets[i] = Bucket(cumulative: total) }
         } else if k > head {
             var j = head + 1
             while j <= k {
                 let s = slot(j)
                 evicted = buckets[s].cumulative  // the bucket j − capacity leaves
-                buckets[s] = Bucket(count: 0, first: 0, last: 0, cumulative: total)
+                buckets[s] = Bucket(cumulative: total)
                 j += 1
             }
         }
@@ -94,9 +104,10 @@ public struct Window: Sendable {
         // Most records land in the newest bucket: no division, one element written.
         if t > headLow && t <= headHigh {
             total += Int64(count)
+            let o = UInt32(clamping: t - headLow - 1)
             buckets.withUnsafeMutableBufferPointer { b in
                 let s = Int(head & mask)
-                b[s].take(t, count)
+                b[s].take(o, count)
                 b[s].cumulative += Int64(count)
             }
             return head
@@ -104,7 +115,7 @@ public struct Window: Sendable {
         let k = bucket(t)
         if head == Int64.min || k > head { advance(to: k) }
         guard head - k < Int64(capacity) else { return k }
-        buckets[slot(k)].take(t, count)
+        buckets[slot(k)].take(offset(t, in: k), count)
         total += Int64(count)
         // The cumulative counts of its bucket and (for a late record) of those after it.
         var j = k
@@ -142,8 +153,9 @@ public struct Window: Sendable {
         while k <= min(end, head) {
             let b = buckets[slot(k)]
             if b.count > 0 {
-                lo = min(lo ?? b.first, b.first)
-                hi = max(hi ?? b.last, b.last)
+                let first = time(b.first, in: k), last = time(b.last, in: k)
+                lo = min(lo ?? first, first)
+                hi = max(hi ?? last, last)
             }
             k += 1
         }
@@ -175,7 +187,7 @@ public struct Window: Sendable {
         var k = max(head - Int64(capacity) + 1, since)
         while k <= head {
             let b = buckets[slot(k)]
-            if b.count > 0 { out.append(Cell(bucket: k, first: b.first, last: b.last, count: b.count)) }
+            if b.count > 0 { out.append(Cell(bucket: k, first: time(b.first, in: k), last: time(b.last, in: k), count: b.count)) }
             k += 1
         }
         return out

@@ -10,7 +10,7 @@ import Foundation
 /// thread: one code path, and output that cannot depend on the thread count.
 final class BatchPool: @unchecked Sendable {
     /// Records per batch, at least (a batch ends between two reads of its input).
-    static let batchSize = 2048
+    static let batchSize = 1024
 
     private enum Job {
         case fill(Feed)

@@ -11,8 +11,9 @@ final class InputFeed: @unchecked Sendable {
     /// whose last record may get more lines before the next run).
     private let finishAtEnd: Bool
 
-    /// Reads of at most 256 KiB keep batches near `minimum` records.
-    static let readSize = 256 * 1024
+    /// Reads of 32 KiB (about 250 records) end a batch soon after `minimum` records:
+    /// batches in flight are most of what threads add to peak memory.
+    static let readSize = 32 * 1024
 
     init(order: Int, source: any ByteSource, stream: RecordStream, finishAtEnd: Bool) {
         self.order = order

@@ -13,6 +13,25 @@ struct WindowTests {
         #expect(w.span(at: 30_000, range: 30_000)! == (1, 15_001))
     }
 
+    /// Times are kept as offsets into their bucket: the first and last of every bucket come
+    /// back exact, at both edges, before 1970, and through cells and replay.
+    @Test func firstAndLastTimesComeBackExact() {
+        var w = Window(width: 15_000, capacity: 64)
+        let times: [EpochMillis] = [-29_999, -15_000, -14_999, -1, 0, 1, 7_777, 15_000, 15_001, 29_999, 30_000, 1_795_305_600_001]
+        for t in times.dropLast() { w.add(t) }
+        #expect(w.span(at: 0, range: 15_000)! == (-14_999, 0))
+        #expect(w.span(at: 30_000, range: 60_000)! == (-29_999, 30_000))
+        #expect(w.span(at: 15_000, range: 15_000)! == (1, 15_000))
+        var copy = Window(width: 15_000, capacity: 64)
+        for cell in w.cells() { copy.replay(cell) }
+        #expect(copy.cells() == w.cells())
+        #expect(w.cells().first == Window.Cell(bucket: -1, first: -29_999, last: -15_000, count: 2))
+        var late = Window(width: 60_000, capacity: 8)
+        late.add(times.last!)
+        late.add(times.last! + 59_999)
+        #expect(late.span(at: times.last! + 59_999, range: 60_000)! == (times.last!, times.last! + 59_999))
+    }
+
     @Test func oldBucketsAreForgottenAndLateOnesKept() {
         var w = Window(width: 1000, capacity: 10)
         w.add(1000)
