@@ -93,7 +93,8 @@ final class BatchPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Ends the workers: work not yet started is dropped, and it returns once none is busy.
+    /// Ends the workers: work not yet started is dropped, and it returns once none is busy
+    /// (a worker reading a pipe finishes that read first).
     func stop() {
         condition.lock()
         stopping = true
@@ -124,7 +125,7 @@ final class BatchPool: @unchecked Sendable {
         condition.lock()
         while true {
             while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty {
+            if stopping {
                 condition.unlock()
                 return
             }
@@ -144,7 +145,7 @@ final class BatchPool: @unchecked Sendable {
             feed.ready.append(batch)
             feed.filling = false
             feed.ended = batch.final
-            jobs.append(.classify(batch))
+            if !stopping { jobs.append(.classify(batch)) }
             schedule(feed)
         case .classify(let batch):
             condition.unlock()
