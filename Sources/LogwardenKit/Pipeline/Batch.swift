@@ -30,8 +30,10 @@ final class Batch: @unchecked Sendable {
     private(set) var matches: [Classification?] = []
     private(set) var matchErrors: [Int] = []
 
-    /// The input's resume point after the last record, and at the input's end what it adds.
+    /// The input's resume point after the last record.
     var tail = RecordFramer.Resume(offset: 0, line: 0, lastTime: nil, timestamped: false)
+    /// The input's last batch, with the read error that ended it early (if any) and the
+    /// records it cut to the framing limits.
     var final = false
     var failure: InputError? = nil
     var truncatedRecords = 0
