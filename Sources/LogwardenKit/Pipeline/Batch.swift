@@ -100,7 +100,7 @@ final class Batch: @unchecked Sendable {
     /// Where a reader starts to read record `i` again.
     func resumePoint(_ i: Int, timeBefore: EpochMillis?) -> RecordFramer.Resume {
         let e = entries[i]
-        return RecordFramer.Resume(offset: e.offset, line: e.firstLine - 1, lastTime: timeBefore, timestamped: e.timestamped)
+        return RecordFramer.Resume(recordAt: e.offset, firstLine: e.firstLine, timeBefore: timeBefore, timestamped: e.timestamped)
     }
 
     func reset() {

@@ -2,8 +2,6 @@
 /// time-stamped. One thread at a time fills it (`BatchPool` sees to that), so several
 /// inputs are read at once while each is read in order.
 final class InputFeed: @unchecked Sendable {
-    /// Position in the scan's input order: it breaks ties between equal times.
-    let order: Int
     private var source: any ByteSource
     private var stream: RecordStream
     private let chunk: UnsafeMutableRawBufferPointer
@@ -15,8 +13,7 @@ final class InputFeed: @unchecked Sendable {
     /// batches in flight are most of what threads add to peak memory.
     static let readSize = 32 * 1024
 
-    init(order: Int, source: any ByteSource, stream: RecordStream, finishAtEnd: Bool) {
-        self.order = order
+    init(source: any ByteSource, stream: RecordStream, finishAtEnd: Bool) {
         self.source = source
         self.stream = stream
         self.finishAtEnd = finishAtEnd

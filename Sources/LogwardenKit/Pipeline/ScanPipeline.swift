@@ -163,7 +163,7 @@ public struct ScanPipeline {
                 // A file still being written: its last record may get more lines, so it waits for
                 // the next run, as one pass over all the data would have it.
                 let finishAtEnd = state == nil || place == nil || opened.compressed || settled(opened)
-                let feed = pool.open(InputFeed(order: order, source: source, stream: stream, finishAtEnd: finishAtEnd))
+                let feed = pool.open(InputFeed(source: source, stream: stream, finishAtEnd: finishAtEnd))
                 open.append(Reading(feed: feed, input: tally.begin(opened.name), opened: opened, order: order,
                                     place: place, resume: resume))
                 return true

@@ -45,11 +45,17 @@ public struct RecordFramer {
             self.lastTime = lastTime
             self.timestamped = timestamped
         }
+
+        /// Reading again from a record that starts at `offset` on line `firstLine`, which
+        /// inherits `timeBefore`.
+        public init(recordAt offset: Int64, firstLine: Int, timeBefore: EpochMillis?, timestamped: Bool) {
+            self.init(offset: offset, line: firstLine - 1, lastTime: timeBefore, timestamped: timestamped)
+        }
     }
 
     /// The resume point if a record is pending, else nil (resume after the complete lines).
     public var pendingResume: Resume? {
-        hasPending ? Resume(offset: pendingOffset, line: firstLine - 1, lastTime: timeBefore, timestamped: pendingTimestamped) : nil
+        hasPending ? Resume(recordAt: pendingOffset, firstLine: firstLine, timeBefore: timeBefore, timestamped: pendingTimestamped) : nil
     }
 
     public var carried: (lastTime: EpochMillis?, timestamped: Bool) { (lastTime, timestamped) }

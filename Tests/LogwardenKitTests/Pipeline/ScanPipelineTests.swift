@@ -53,7 +53,7 @@ struct ScanPipelineTests {
 
     @Test func resumingAtAnyRecordReadsExactlyTheRecordsFromItOn() {
         let bytes = Array(Self.mixed.utf8)
-        let feed = InputFeed(order: 0, source: MemorySource(bytes),
+        let feed = InputFeed(source: MemorySource(bytes),
                              stream: RecordStream(framing: FramingOptions(), timestamps: TimestampParser(referenceTime: 0, defaultOffsetSeconds: 0)),
                              finishAtEnd: true)
         let batch = Batch(capacity: 16)
