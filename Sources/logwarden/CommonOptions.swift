@@ -104,9 +104,12 @@ enum Console {
     static var outIsTerminal: Bool { isatty(1) == 1 }
     static func error(_ s: String) { write(2, s.hasSuffix("\n") ? s : s + "\n") }
 
-    /// A buffered writer for large outputs such as `classify`.
+    /// A buffered writer for large outputs such as `classify`. A write that fails (a full
+    /// disk, a closed pipe) is remembered: what was lost must not count as printed.
     final class Buffered {
         private var buffer: [UInt8] = []
+        /// errno of the first write that failed.
+        private(set) var failure: Int32?
         init() { buffer.reserveCapacity(1 << 16) }
         func line(_ s: String) {
             buffer.append(contentsOf: s.utf8)
@@ -117,27 +120,34 @@ enum Console {
             buffer.append(contentsOf: s.utf8)
             if buffer.count >= 1 << 16 { flush() }
         }
-        func flush() {
-            buffer.withUnsafeBytes { Console.write(1, $0) }
+        /// True when everything written so far reached the descriptor.
+        @discardableResult
+        func flush() -> Bool {
+            if let e = buffer.withUnsafeBytes({ Console.write(1, $0) }), failure == nil { failure = e }
             buffer.removeAll(keepingCapacity: true)
+            return failure == nil
         }
         deinit { flush() }
     }
 
     static func write(_ fd: Int32, _ s: String) {
         var s = s
-        s.withUTF8 { write(fd, UnsafeRawBufferPointer($0)) }
+        _ = s.withUTF8 { write(fd, UnsafeRawBufferPointer($0)) }
     }
 
-    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    /// nil, or the errno of a write that failed: a closed pipe (`| head`) is not worth a
+    /// crash, but a caller that must not lose output needs to know.
+    @discardableResult
+    static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
-                return  // a closed pipe (| head) is not an error worth a crash
+                return errno
             }
             done += n
         }
+        return nil
     }
 }

@@ -26,8 +26,11 @@ struct Scan: ParsableCommand {
             help: ArgumentHelp("CI reports: 'junit FILE' (a test case per alert rule) and/or 'github' (annotations on stdout).", valueName: "kind"))
     var report: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Records up to this much older than the newest one still count in their own time bucket.", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("Records up to this much older than the newest one still count in their own time bucket; with --state, a run evaluates only up to this long before the newest record (or now), so such records are never too late.", valueName: "duration"))
     var allowedLateness: String = "1m"
+
+    @Option(name: .long, help: ArgumentHelp("With --state: while the newest record is at most this old, a run evaluates up to now, so an absence rule fires when a service stops logging; older logs are archives, evaluated on their own time. 0: always on the records' time (nightly runs over rotated files).", valueName: "duration"))
+    var liveHorizon: String = "1h"
 
     @Option(name: .long, help: ArgumentHelp("Also redact this PCRE2 regex in evidence samples (repeatable): group 1 if it has one, else the whole match. Authorization/Bearer values, password=, token=, api_key and URL credentials are always redacted.", valueName: "regex"))
     var redact: [String] = []
@@ -56,6 +59,9 @@ struct Scan: ParsableCommand {
         }
         if Duration.parseMillis(allowedLateness) == nil {
             throw ValidationError("--allowed-lateness '\(allowedLateness)' is not a duration; write it as 30s, 1m or 5m")
+        }
+        if Duration.parseMillis(liveHorizon) == nil {
+            throw ValidationError("--live-horizon '\(liveHorizon)' is not a duration; write it as 1h, 30m, or 0 to stay on the records' time")
         }
         _ = try reports()
         _ = try RuleLoading.redactor(redact)
@@ -99,8 +105,8 @@ struct Scan: ParsableCommand {
 
         let state = try stateOptions.open(patterns: patterns, engine: engine)
         // A replay can print thousands of alert lines: into a file or a pipe they go out in
-        // 64 KiB writes, on a terminal line by line.
-        let buffered = Console.outIsTerminal ? nil : Console.Buffered()
+        // 64 KiB writes, on a terminal line by line; with --state, at each commit.
+        let buffered = Console.outIsTerminal && state == nil ? nil : Console.Buffered()
         let out: (String) -> Void = buffered.map { b in { b.text($0) } } ?? Console.out
         let console: any AlertSink = output == .json ? JSONLinesSink(write: out) : ConsoleSink(write: out)
         let notifier = try notify.sink(engine: engine)
@@ -110,6 +116,10 @@ struct Scan: ParsableCommand {
         var pipeline = ScanPipeline(patterns: patterns, options: reading.readOptions, engine: engine)
         pipeline.commitInterval = Double(stateOptions.commitMillis) / 1000
         pipeline.workers = threads.map { $0 - 1 }
+        pipeline.liveHorizon = Duration.parseMillis(liveHorizon) ?? 3_600_000
+        // Transitions go to stdout once committed, so a run stopped in between leaves them to
+        // the next one rather than losing them.
+        state?.holdsOutput = true
         let templates = templateOptions.watch(redactor: redactor, state: state)
         let onTransition: (AlertTransition) -> Void = { t in
             sink.emit(t)
@@ -117,7 +127,7 @@ struct Scan: ParsableCommand {
         }
         let result = pipeline.run(expanded.inputs, state: state,
                                   onRecord: templates.map { watch in { record, match, input in watch.take(record, match: match, patterns: patterns, input: input) } },
-                                  onTransition: onTransition)
+                                  onTransition: onTransition, onPrinted: { buffered?.flush() ?? true })
         // New templates are announced once the run has seen them all, valid at its last record.
         if let templates, let last = result.counts.lastTime ?? engine?.groups.compactMap(\.lastEvaluation).max() {
             templates.announce(at: last).forEach(onTransition)
@@ -125,6 +135,13 @@ struct Scan: ParsableCommand {
         sink.finish()
         buffered?.flush()
         for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
+        let counted = state.map { result.counts.since($0.base) } ?? result.counts
+        for (name, late) in counted.late.sorted(by: { $0.key < $1.key }) {
+            Console.error("logwarden: " + ClockReport.late(name, late, withState: state != nil))
+        }
+        if state != nil, let ahead = ClockReport.ahead(result.counts.lastTime, now: pipeline.options.now) {
+            Console.error("logwarden: " + ahead)
+        }
         if let notifier {
             // Alerts still firing are re-sent when due, valid from the last evaluation.
             if let engine, let last = engine.groups.compactMap(\.lastEvaluation).max() {
@@ -144,6 +161,11 @@ struct Scan: ParsableCommand {
         }
         if let stateError {
             Console.error("logwarden: --state \(stateError.description)")
+            status = 2
+        }
+        if let failure = buffered?.failure {
+            let kept = state.map { s in "; \(s.unprintedCount) alert transition(s) stay in \(s.file.path), and the next run prints them first" } ?? ""
+            Console.error("logwarden: cannot write to stdout: \(InputError.reason(failure))\(kept)")
             status = 2
         }
         if status == 0, let failOn, failOn.isMet(by: fired) {
@@ -166,7 +188,7 @@ struct Scan: ParsableCommand {
         if github { Console.out(CIReports.github(fired)) }
         for error in errors { Console.error("logwarden: \(error.description)") }
         // The summary is this run's; the textfile's counters are cumulative across runs.
-        let summary = ScanSummary(counts: state.map { result.counts.since($0.base) } ?? result.counts, exitStatus: status)
+        let summary = ScanSummary(counts: counted, exitStatus: status)
         switch output {
         case .text:
             Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status))

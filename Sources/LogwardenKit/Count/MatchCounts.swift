@@ -15,6 +15,8 @@ public struct MatchCounts: Sendable {
     public var truncatedRecords = 0
     public private(set) var firstTime: EpochMillis?
     public private(set) var lastTime: EpochMillis?
+    /// Per input name: records that came after an evaluation of their time had passed.
+    public private(set) var late: [String: LateRecords] = [:]
 
     public static let overflowValue = "__other__"
 
@@ -71,6 +73,11 @@ public struct MatchCounts: Sendable {
         return key
     }
 
+    /// Notes a record of `input` at `time` that rule evaluations up to `evaluated` missed.
+    public mutating func addLate(input: Int, time: EpochMillis, evaluated: EpochMillis) {
+        late[inputs[input].name, default: LateRecords()].add(time, evaluated: evaluated)
+    }
+
     /// Counts a record that matched no pattern.
     public mutating func addUnmatched(input: Int, time: EpochMillis?) {
         inputs[input].records += 1
@@ -109,9 +116,10 @@ public struct MatchCounts: Sendable {
 
     public mutating func restore(series key: SeriesKey, stats: SeriesStats) { series[key] = stats }
 
-    public mutating func restore(input name: String, records: Int) {
+    public mutating func restore(input name: String, records: Int, late: Int) {
         let i = input(named: name)
         inputs[i].records = records
+        if late > 0 { self.late[name] = LateRecords(count: late) }
     }
 
     public mutating func restore(unmatched: Int, truncated: Int, firstTime: EpochMillis?, lastTime: EpochMillis?) {
@@ -128,6 +136,10 @@ public struct MatchCounts: Sendable {
             if let i = out.inputs.firstIndex(where: { $0.name == name }) { out.inputs[i].records -= records }
         }
         out.inputs.removeAll { entry in entry.records == 0 && base.inputs.contains { $0.name == entry.name } }
+        for (name, before) in base.late {
+            out.late[name]?.count -= before.count
+            if out.late[name]?.count == 0 { out.late[name] = nil }
+        }
         for i in out.perPattern.indices { out.perPattern[i].count -= base.perPattern[i].count }
         for (key, stats) in base.series { out.series[key]?.count -= stats.count }
         out.series = out.series.filter { $0.value.count > 0 }
@@ -143,6 +155,7 @@ public struct MatchCounts: Sendable {
     /// changed one starts at 0.
     public mutating func carry(_ old: MatchCounts) {
         inputs = old.inputs
+        late = old.late
         unmatched = old.unmatched
         truncatedRecords = old.truncatedRecords
         firstTime = old.firstTime
@@ -167,5 +180,22 @@ public struct MatchCounts: Sendable {
     public mutating func input(named name: String) -> Int {
         if let i = inputs.lastIndex(where: { $0.name == name }) { return i }
         return beginInput(name)
+    }
+}
+
+/// Records of one input that came after rule evaluations of their time: counted in the
+/// totals, missing from those evaluations. The times are this run's, for the report.
+public struct LateRecords: Sendable, Equatable {
+    public var count = 0
+    /// The oldest late record, and how far the furthest one was behind the evaluations.
+    public var oldest: EpochMillis?
+    public var behind: Int64 = 0
+
+    public init(count: Int = 0) { self.count = count }
+
+    mutating func add(_ time: EpochMillis, evaluated: EpochMillis) {
+        count += 1
+        oldest = min(oldest ?? time, time)
+        behind = max(behind, evaluated - time)
     }
 }

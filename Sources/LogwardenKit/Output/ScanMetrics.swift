@@ -36,6 +36,10 @@ public enum ScanMetrics {
                          samples: own[metric]!.map { .init(labels: $0.key.pairs, value: Double($0.value)) })
         }
 
+        // Every input has one, at 0 until a record of it comes after the evaluations of its time.
+        let late = MetricFamily(name: "logwarden_late_records_total",
+                                help: "Records that came after rule evaluations of their time: counted, not in those evaluations.",
+                                kind: .counter, samples: perInput.keys.map { .init(labels: [("input", $0)], value: Double(counts.late[$0]?.count ?? 0)) })
         let unmatched = MetricFamily(name: "logwarden_unmatched_records_total", help: "Records that no pattern classified.",
                                      kind: .counter, samples: [.init(labels: [], value: Double(counts.unmatched))])
         let truncated = MetricFamily(name: "logwarden_truncated_records_total",
@@ -51,6 +55,6 @@ public enum ScanMetrics {
                                   "Capture values over the pattern's max_series, counted under the value __other__.", counts.overflow)
         let build = MetricFamily(name: "logwarden_build_info", help: "logwarden's version; always 1.", kind: .gauge,
                                  samples: [.init(labels: [("version", version)], value: 1)])
-        return [records, matches, unmatched, truncated, errors, overflow] + ownFamilies + [build]
+        return [records, late, matches, unmatched, truncated, errors, overflow] + ownFamilies + [build]
     }
 }

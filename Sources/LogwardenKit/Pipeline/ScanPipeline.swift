@@ -47,6 +47,10 @@ public struct ScanPipeline {
     /// waits, reads and classifies too; nil: one per core besides it. 0: the calling thread
     /// does everything.
     public var workers: Int? = nil
+    /// With a state file: while the newest record is at most this much older than now, a run
+    /// evaluates up to now (less the lateness), so silence counts; older records are an
+    /// archive, evaluated on their own time only. 0: always on the records' time.
+    public var liveHorizon: Int64 = 3_600_000
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
         self.patterns = patterns
@@ -91,17 +95,34 @@ public struct ScanPipeline {
     /// `onRecord` sees each record with its classification (for `classify`); `onTransition`
     /// each alert transition, in evaluation order. `evaluateThrough` runs evaluations up to
     /// that instant after the last record (rule tests ask about later times).
+    ///
+    /// With a state that `holdsOutput`, transitions reach `onTransition` only once committed,
+    /// then `onPrinted` flushes stdout and the state forgets them; what an earlier run
+    /// committed and did not print comes first. When `onPrinted` says the output failed (a
+    /// full disk), nothing more is printed: the state keeps it all for the next run.
     public func run(_ inputs: [InputSpec], state: RunState? = nil, evaluateThrough: EpochMillis? = nil,
                     onRecord: ((Record, Classification?, String) -> Void)? = nil,
-                    onTransition: ((AlertTransition) -> Void)? = nil) -> ScanResult {
+                    onTransition: ((AlertTransition) -> Void)? = nil, onPrinted: (() -> Bool)? = nil) -> ScanResult {
         var tally = Tally(patterns: patterns, engine: engine)
         if let state { tally.counts = state.base }
         let baseErrors = tally.counts.matchErrors
         var runErrors = baseErrors.map { _ in 0 }
         var errors: [InputError] = []
+        let holding = state?.holdsOutput ?? false
         let emit: (AlertTransition) -> Void = { t in
             state?.record(t)
-            onTransition?(t)
+            if !holding { onTransition?(t) }
+        }
+        /// What the state holds that is not on stdout yet: printed, then forgotten.
+        var outputFailed = false
+        func printCommitted() throws(StateError) {
+            guard let state, holding, !outputFailed, !(state.restoredUnprinted.isEmpty && state.committedTransitions.isEmpty) else { return }
+            for t in state.restoredUnprinted + state.committedTransitions { onTransition?(t) }
+            if onPrinted?() == false {
+                outputFailed = true
+                return
+            }
+            try state.printed()
         }
         var sinceCommit = 0
         var lastCommit = SystemClock.monotonicSeconds()
@@ -116,6 +137,7 @@ public struct ScanPipeline {
             guard let state else { return }
             tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
             try state.commit(&tally.counts, final: final)
+            try printCommitted()
             sinceCommit = 0
             lastCommit = SystemClock.monotonicSeconds()
         }
@@ -172,6 +194,7 @@ public struct ScanPipeline {
         }
 
         do throws(StateError) {
+            try printCommitted()
             while true {
                 // Every open input needs a record at hand; one that ended is closed.
                 var i = 0
@@ -241,10 +264,16 @@ public struct ScanPipeline {
             }
             if let engine {
                 if state != nil {
-                    // Only instants no later record can change: up to now less the lateness. Later
-                    // ones are evaluated by the next run, when their records have arrived.
+                    // Only instants no later record can change; later ones are evaluated by the next
+                    // run, when their records have arrived. Records still current: up to now less the
+                    // lateness, so that silence counts (a service that stopped logging). An archive:
+                    // up to its newest record less the lateness, so that the next night's run goes on
+                    // as one pass over both would.
                     if let first = tally.counts.firstTime { engine.start(at: first) }
-                    engine.advance(before: options.now - engine.store.allowedLateness + 1, emit)
+                    if let newest = engine.store.watermark {
+                        let live = liveHorizon > 0 && options.now - newest <= liveHorizon
+                        engine.advance(before: (live ? options.now : newest) - engine.store.allowedLateness + 1, emit)
+                    }
                 } else if let end = [tally.counts.lastTime, evaluateThrough].compactMap({ $0 }).max() {
                     // The final evaluation: at the first instant at or after the last record (or the
                     // latest time a rule test asks about).

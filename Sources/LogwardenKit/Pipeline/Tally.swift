@@ -57,6 +57,8 @@ public struct Tally {
         if eventTime, let time {
             engine.start(at: time)
             engine.advance(before: time, emit)
+            // Never dropped in silence: counted, and reported once per run.
+            if time <= engine.evaluatedThrough { counts.addLate(input: input.index, time: time, evaluated: engine.evaluatedThrough) }
         }
         if let series = input.store {
             let store = engine.store

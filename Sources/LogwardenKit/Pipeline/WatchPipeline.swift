@@ -113,6 +113,13 @@ public final class WatchPipeline {
     public func run() -> Int32 {
         arrival = startTime
         lastData = startTime
+        // What a stopped `scan --state` committed and did not print comes first.
+        if let state, !state.restoredUnprinted.isEmpty {
+            state.restoredUnprinted.forEach(sink.emit)
+            do throws(StateError) { try state.printed() } catch {
+                logger.error("cannot commit the state", metadata: ["error": "\(error.description)"])
+            }
+        }
         // On event time the first record starts the clock of the rules.
         if !options.eventTime { tally.engine?.start(at: startTime) }
         if let stdin { stdinStream = Stream(newRecords(), tally.input(named: stdin.name), startTime) }

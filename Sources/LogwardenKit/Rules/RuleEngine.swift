@@ -41,6 +41,9 @@ public final class RuleEngine {
     public private(set) var evaluations = 0
     /// The first problem of each failing rule, for stderr.
     public private(set) var problems: [String] = []
+    /// The latest instant any group has evaluated (or skipped as stationary): a record at or
+    /// before it came too late for that evaluation.
+    public private(set) var evaluatedThrough: EpochMillis = .min
     /// Called after each group evaluation (for `logwarden test`).
     public var afterEvaluation: ((EpochMillis, RuleEngine) -> Void)?
 
@@ -112,6 +115,7 @@ public final class RuleEngine {
     /// expression, `for` and labels). Changed rules start over.
     public func takeOver(_ old: RuleEngine) {
         store.adopt(old.store)
+        evaluatedThrough = old.evaluatedThrough
         var previous: [String: AlertRule] = [:]
         for group in old.groups {
             for rule in group.alerts.compactMap({ $0 }) { previous[group.definition.name + "\u{0}" + rule.definition.fingerprint] = rule }
@@ -130,6 +134,7 @@ public final class RuleEngine {
             guard let saved = next[group.definition.name], saved.interval == group.definition.interval else { continue }
             group.next = saved.next
             started = true
+            evaluatedThrough = max(evaluatedThrough, saved.next - saved.interval)
         }
         if started {
             // A group new to this run starts at the others' next instant.
@@ -167,6 +172,7 @@ public final class RuleEngine {
                 for g in groups where g.next != nil && g.next! < time {
                     let i = g.definition.interval
                     g.next = max(g.next!, (time - 1) / i * i)
+                    evaluatedThrough = max(evaluatedThrough, g.next! - i)
                 }
                 guard let (g2, t2) = nextDue(), t2 < time else { break }
                 evaluate(g2, at: t2, emit)
@@ -211,6 +217,7 @@ public final class RuleEngine {
     private func evaluate(_ group: Group, at t: EpochMillis, _ emit: (AlertTransition) -> Void) {
         group.next = t + group.definition.interval
         evaluations += 1
+        evaluatedThrough = max(evaluatedThrough, t)
         let started = SystemClock.monotonicSeconds()
         defer { group.evaluated(at: t, seconds: SystemClock.monotonicSeconds() - started) }
         // By index: a rule's definition is a large value, copied only when something fails.
@@ -343,12 +350,10 @@ public final class RuleEngine {
         for group in groups {
             duration.samples.append(.init(labels: [("rule_group", group.definition.name)], value: group.lastDuration))
         }
-        let late = MetricFamily(name: "logwarden_late_records_total", help: "Records later than the allowed lateness, counted at the newest time.",
-                                kind: .counter, samples: [.init(labels: [], value: Double(store.lateRecords))])
         let cells = MetricFamily(name: "logwarden_window_buckets", help: "Time buckets held for exact windows (series × buckets).",
                                  kind: .gauge, samples: [.init(labels: [], value: Double(store.windowCells))])
         let width = MetricFamily(name: "logwarden_window_bucket_seconds", help: "Width of one window bucket.", kind: .gauge,
                                  samples: [.init(labels: [], value: Double(store.bucketWidth) / 1000)])
-        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed] + (timings ? [duration] : []) + [late, cells, width]
+        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed] + (timings ? [duration] : []) + [cells, width]
     }
 }

@@ -19,6 +19,15 @@ public final class RunState {
     private var committedTotals: [Labels: Int] = [:]
     private var seriesRowID: [Labels: Int64] = [:]
     private var transitions: [AlertTransition] = []
+    /// With `holdsOutput`, transitions are printed only once committed (see
+    /// `UnprintedTransitions`): those of the last commit, and the last row they took.
+    public var holdsOutput = false
+    public private(set) var committedTransitions: [AlertTransition] = []
+    private var unprintedThrough: Int64?
+    /// What earlier runs committed and did not print: to print before anything else.
+    public private(set) var restoredUnprinted: [AlertTransition] = []
+    /// Committed and not printed: what the next run prints first if this one prints no more.
+    public var unprintedCount: Int { restoredUnprinted.count + committedTransitions.count }
     public var samplesInterval = 30.0
     private var lastSamples = SystemClock.monotonicSeconds()
 
@@ -44,7 +53,9 @@ public final class RunState {
         var rowIDs: [Labels: Int64] = [:]
         var outbox = Outbox()
         var templates: [LogTemplate] = []
+        var unprinted: [(id: Int64, transition: AlertTransition)] = []
         try file.read { db in
+            unprinted = try UnprintedTransitions.load(db)
             outbox = try Self.restoreOutbox(db)
             templates = try Self.restoreTemplates(db)
             positions = try PositionTable(db)
@@ -65,6 +76,8 @@ public final class RunState {
         restoredOutbox = outbox
         committedOutbox = outbox
         restoredTemplates = templates
+        restoredUnprinted = unprinted.map(\.transition)
+        unprintedThrough = unprinted.last?.id
         committedTemplates = Dictionary(templates.map { ($0.id, $0.count) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -120,6 +133,7 @@ public final class RunState {
         let outbox = outboxSource?()
         let templates = templateSource?()
         var saved: [TemplateID: Int]? = nil
+        var through = unprintedThrough
         do {
             try file.transaction { db in
                 try saveCounts(db, snapshot, &written)
@@ -140,6 +154,7 @@ public final class RunState {
                         """, [t.evalTime, t.rule, t.kind.rawValue, JSON.labels(t.alert.labels.pairs).rendered, t.alert.value,
                                          t.alert.activeAt, t.group, t.evidence.json.rendered])
                 }
+                if holdsOutput, let last = try UnprintedTransitions.save(db, transitions) { through = last }
                 try positions.save(db, now: SystemClock.wallMillis())
                 if let outbox { try saveOutbox(db, outbox) }
                 if let templates { saved = try saveTemplates(db, templates) }
@@ -154,6 +169,8 @@ public final class RunState {
             counts.restoreMinuteCounts(minutes)
             throw error
         }
+        if holdsOutput { committedTransitions += transitions }
+        unprintedThrough = through
         transitions.removeAll()
         if withSamples { lastSamples = SystemClock.monotonicSeconds() }
         committedSeries.merge(written) { _, b in b }
@@ -180,6 +197,21 @@ public final class RunState {
             try run(db, "DELETE FROM templates WHERE id = ?", [id.description])
         }
         return now
+    }
+
+    /// The committed transitions (`committedTransitions`, and `restoredUnprinted`) are on
+    /// stdout now: forgets them, and commits the outbox, which holds their notifications.
+    public func printed() throws(StateError) {
+        guard let through = unprintedThrough else { return }
+        let outbox = outboxSource?()
+        try file.transaction { db in
+            try UnprintedTransitions.delete(db, through: through)
+            if let outbox { try saveOutbox(db, outbox) }
+        }
+        if let outbox { committedOutbox = outbox }
+        unprintedThrough = nil
+        committedTransitions.removeAll()
+        restoredUnprinted.removeAll()
     }
 
     /// Commits only the outbox: after a `scan` waited for its deliveries, what they removed.
@@ -222,8 +254,10 @@ public final class RunState {
         var perInput: [String: Int] = [:]
         for input in counts.inputs { perInput[input.name, default: 0] += input.records }
         for (name, records) in perInput {
-            try run(db, "INSERT INTO input_counts(name, records) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET records = excluded.records",
-                           [name, records])
+            try run(db, """
+                INSERT INTO input_counts(name, records, late) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET records = excluded.records, late = excluded.late
+                """, [name, records, counts.late[name]?.count ?? 0])
         }
         for (i, pattern) in patterns.patterns.enumerated() {
             let s = counts.perPattern[i]
@@ -325,8 +359,8 @@ public final class RunState {
             counts.restore(series: key, stats: s)
             committed[key] = s.count
         }
-        for row in try Row.fetchAll(db, sql: "SELECT name, records FROM input_counts") {
-            counts.restore(input: row["name"], records: row["records"])
+        for row in try Row.fetchAll(db, sql: "SELECT name, records, late FROM input_counts") {
+            counts.restore(input: row["name"], records: row["records"], late: row["late"])
         }
         counts.restore(unmatched: Int(meta["unmatched"] ?? 0), truncated: Int(meta["truncated"] ?? 0),
                        firstTime: meta["first_time"], lastTime: meta["last_time"])

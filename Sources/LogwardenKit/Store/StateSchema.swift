@@ -60,5 +60,13 @@ enum StateSchema {
                     count INTEGER NOT NULL, first_seen INTEGER, last_seen INTEGER, examples TEXT NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                -- Records that came after rule evaluations of their time, per input (issue 23).
+                ALTER TABLE input_counts ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+                -- Transitions committed but not yet on stdout: the next run prints them first.
+                CREATE TABLE unprinted(id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+                """)
+        }
     }
 }
