@@ -12,6 +12,7 @@ harness error.
 
 import argparse
 import datetime
+import json
 import os
 import random
 import re
@@ -171,30 +172,36 @@ def totals(c):
 # --------------------------------------------------------------------------- runs
 
 class Runner:
-    def __init__(self, binary, rules, inp, now, workdir):
+    """Runs scan on the real wall clock: the input's records are an archive, so a run
+    evaluates up to its newest record, whenever it runs."""
+
+    def __init__(self, binary, rules, inp, workdir):
         self.binary, self.rules, self.inp, self.workdir = binary, rules, inp, workdir
-        self.env = dict(os.environ, LOGWARDEN_NOW=now)
+        self.env = {k: v for k, v in os.environ.items() if k != "LOGWARDEN_NOW"}
         self.n = 0
 
     def cmd(self, state, textfile):
-        c = [self.binary, "scan"]
+        c = [self.binary, "scan", "--output", "json"]
         if state:
             c += ["--state", state]
         return c + ["--textfile", textfile, "--rules", self.rules, self.inp]
 
-    def start(self, state, textfile, tag):
+    def start(self, state, textfile, tag, stdout):
+        """stdout: a file the run appends its JSON lines to (the transitions printed)."""
         self.n += 1
         errpath = os.path.join(self.workdir, "run%04d-%s.stderr" % (self.n, tag))
         errf = open(errpath, "wb")
+        outf = open(stdout, "ab")
         t0 = time.monotonic()
         p = subprocess.Popen(self.cmd(state, textfile), stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=errf, cwd=self.workdir, env=self.env)
+                             stdout=outf, stderr=errf, cwd=self.workdir, env=self.env)
         errf.close()
+        outf.close()
         return p, t0, errpath
 
-    def complete(self, state, textfile, tag, timeout=1800):
+    def complete(self, state, textfile, tag, stdout, timeout=1800):
         """Runs to the end; (seconds, exit status, stderr path)."""
-        p, t0, errpath = self.start(state, textfile, tag)
+        p, t0, errpath = self.start(state, textfile, tag, stdout)
         try:
             rc = p.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -202,6 +209,33 @@ class Runner:
             p.wait()
             rc = "timeout"
         return time.monotonic() - t0, rc, errpath
+
+
+def printed(path):
+    """The alert transitions a file of JSON lines holds, as comparable keys, in order."""
+    out = []
+    with open(path, "rb") as f:
+        for line in f.read().decode("utf-8", "replace").splitlines():
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue  # a line cut by the kill
+            if o.get("type") == "alert":
+                out.append("%s %s %s %s %s" % (o["evalTime"], o["alertname"], o["state"],
+                                               json.dumps(o.get("labels", {}), sort_keys=True), o.get("value")))
+    return out
+
+
+def diff_printed(expected, got, limit=10):
+    """Transitions missing from `got`, or printed more often than in `expected`."""
+    out = []
+    for k in sorted(set(expected) | set(got)):
+        e, g = expected.count(k), got.count(k)
+        if e != g:
+            out.append("%s %dx, expected %dx: %s" % ("missing" if g < e else "twice  ", g, e, k))
+    if len(out) > limit:
+        out = out[:limit] + ["... and %d more" % (len(out) - limit)]
+    return out
 
 
 def tail(path, n=15):
@@ -224,7 +258,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=DEFAULT_BIN, help="logwarden binary (default $LOGWARDEN_BIN or .build/debug)")
     ap.add_argument("--trials", type=int, default=20)
-    ap.add_argument("--kills", type=int, default=1, help="kill -9 this many times per trial before the final run")
+    ap.add_argument("--kills", type=int, default=1, help="kill this many times per trial before the final run")
+    ap.add_argument("--signals", default="KILL,TERM", help="the signals that stop the runs, in turn (KILL, TERM)")
     ap.add_argument("--lines", type=int, default=1000000, help="physical lines of input")
     ap.add_argument("--seed", type=int, default=1, help="seeds the input and the kill instants")
     ap.add_argument("--generator", choices=["auto", "shared", "builtin"], default="auto",
@@ -275,17 +310,16 @@ def run(a, binary, rules, work):
     # A log file's mtime is the time of its last write: logwarden --state keeps back the
     # last record of a file changed within the lateness (1m) before now.
     os.utime(inp, (last.timestamp(), last.timestamp()))
-    now = (last.replace(second=0, microsecond=0) + datetime.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    print("input: %d lines, %.1f MB (%s generator, seed %d, %.1fs); last timestamp %s; LOGWARDEN_NOW=%s" % (
-        a.lines, os.path.getsize(inp) / 1e6, gen, a.seed, time.monotonic() - t0,
-        last.strftime("%Y-%m-%dT%H:%M:%SZ"), now))
+    print("input: %d lines, %.1f MB (%s generator, seed %d, %.1fs); last timestamp %s" % (
+        a.lines, os.path.getsize(inp) / 1e6, gen, a.seed, time.monotonic() - t0, last.strftime("%Y-%m-%dT%H:%M:%SZ")))
     print("binary: %s" % binary)
+    signals = [{"KILL": 9, "TERM": 15}[s] for s in a.signals.split(",")]
 
-    runner = Runner(binary, rules, inp, now, work)
+    runner = Runner(binary, rules, inp, work)
 
     # Reference without state, then one clean run with state.
     ref_prom = os.path.join(work, "ref.prom")
-    d, rc, err = runner.complete(None, ref_prom, "ref")
+    d, rc, err = runner.complete(None, ref_prom, "ref", os.path.join(work, "ref.jsonl"))
     if rc != 0:
         print("FAIL: scan without --state exited %s\n%s" % (rc, tail(err)))
         return 1
@@ -295,11 +329,15 @@ def run(a, binary, rules, work):
     clean_dir = os.path.join(work, "clean")
     fresh_dir(clean_dir)
     clean_prom = os.path.join(clean_dir, "clean.prom")
-    duration, rc, err = runner.complete(os.path.join(clean_dir, "clean.db"), clean_prom, "clean")
+    duration, rc, err = runner.complete(os.path.join(clean_dir, "clean.db"), clean_prom, "clean",
+                                        os.path.join(clean_dir, "clean.jsonl"))
     if rc != 0:
         print("FAIL: clean scan --state exited %s\n%s" % (rc, tail(err)))
         return 1
     clean = read_counters(clean_prom)
+    clean_printed = printed(os.path.join(clean_dir, "clean.jsonl"))
+    if not clean_printed:
+        raise HarnessError("the clean run printed no alert transitions: nothing to check stdout with")
     diff = diff_counters(ref, clean)
     if diff:
         print("MISMATCH: the clean run with --state (%.2fs) and the run without it count differently:" % duration)
@@ -308,8 +346,8 @@ def run(a, binary, rules, work):
     else:
         print("clean run with --state: %.2fs, counters equal to the run without --state" % duration)
     ref_failed = bool(diff)
-    print("%d trials, %d kill(s) each, kill instants uniform over 0..%.2fs" % (
-        a.trials, a.kills, a.max_factor * duration))
+    print("%d trials, %d kill(s) each (%s in turn), kill instants uniform over 0..%.2fs; %d transitions" % (
+        a.trials, a.kills, a.signals, a.max_factor * duration, len(clean_printed)))
 
     failed = 0
     for trial in range(1, a.trials + 1):
@@ -317,24 +355,26 @@ def run(a, binary, rules, work):
         fresh_dir(tdir)
         state = os.path.join(tdir, "t.db")
         prom = os.path.join(tdir, "t.prom")
+        out = os.path.join(tdir, "stdout.jsonl")
         kills = []
         problems = []
         for k in range(a.kills):
             at = rnd.uniform(0, a.max_factor * duration)
-            p, t0, err = runner.start(state, prom, "t%03d-k%d" % (trial, k + 1))
+            sig = signals[(trial - 1 + k) % len(signals)]
+            p, t0, err = runner.start(state, prom, "t%03d-k%d" % (trial, k + 1), out)
             delay = t0 + at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             if p.poll() is None:
-                os.kill(p.pid, 9)
+                os.kill(p.pid, sig)
                 p.wait()
-            if p.returncode == -9:
-                kills.append("%.3fs: killed" % at)
+            if p.returncode == -sig:
+                kills.append("%.3fs: %s" % (at, "killed" if sig == 9 else "terminated"))
             else:  # it had ended (possibly between poll() and kill())
                 kills.append("%.3fs: had ended (exit %s)" % (at, p.returncode))
                 if p.returncode != 0:
                     problems.append("run %d (not killed) exited %s:\n%s" % (k + 1, p.returncode, tail(err)))
-        d, rc, err = runner.complete(state, prom, "t%03d-final" % trial)
+        d, rc, err = runner.complete(state, prom, "t%03d-final" % trial, out)
         line = "trial %3d: kill at %s; rerun %.2fs" % (trial, ", ".join(kills), d)
         if rc != 0:
             problems.append("rerun exited %s:\n%s" % (rc, tail(err)))
@@ -348,6 +388,10 @@ def run(a, binary, rules, work):
                 if diff:
                     problems.append("counters differ from the clean run (%s, clean %s):\n%s" % (
                         totals(got), totals(clean), "\n".join("    " + l for l in diff)))
+            # Every transition reaches stdout exactly once over the stopped run and the rerun.
+            diff = diff_printed(clean_printed, printed(out))
+            if diff:
+                problems.append("stdout differs from the clean run's transitions:\n%s" % "\n".join("    " + l for l in diff))
         if problems:
             failed += 1
             print(line + " -> MISMATCH")
