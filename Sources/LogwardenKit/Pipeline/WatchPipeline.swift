@@ -175,6 +175,7 @@ public final class WatchPipeline {
                 nextAnnounce = SystemClock.wallMillis() + 1000
             }
             publish(force: evaluated)
+            if tally.counts.late.count > reportedLate.count { reportLate() }
             if state != nil, announced > 0 || SystemClock.wallMillis() >= nextCommit {
                 commit()
                 nextCommit = SystemClock.wallMillis() + options.commitInterval
@@ -183,6 +184,16 @@ public final class WatchPipeline {
         }
         shutdown()
         return status
+    }
+
+    /// Inputs whose late records were named on stderr: once each, as a scan does once a run.
+    private var reportedLate: Set<String> = []
+
+    private func reportLate() {
+        for (name, late) in tally.counts.late where !reportedLate.contains(name) {
+            reportedLate.insert(name)
+            logger.warning("\(ClockReport.late(name, late, withState: state != nil))")
+        }
     }
 
     // MARK: reading
