@@ -20,7 +20,7 @@ import Testing
     @Test func clockScriptFollowsRecordsAndWallClock() throws {
         let (status, out) = try CLI.script("State/clock_test.py")
         #expect(status == 0, "\(out)")
-        #expect(out.contains("3 passed, 0 failed"), "\(out)")
+        #expect(out.contains("4 passed, 0 failed"), "\(out)")
     }
 
     /// Issue 23, 5: stdout that fails loses nothing; the next run prints what was kept and

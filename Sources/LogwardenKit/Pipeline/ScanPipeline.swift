@@ -71,10 +71,16 @@ public struct ScanPipeline {
         var lastTime: EpochMillis?
         /// Where a later run resumes after the batches counted so far.
         var position: RecordFramer.Resume
+        /// A file still being written (with a state file): its last record may get more lines.
+        let writing: Bool
+        /// Set when such a file is read to its end: its last record's time, which holds the
+        /// merge, since the writer's next records may be as old as that.
+        var holds: EpochMillis?
 
         init(feed: BatchPool.Feed, input: Tally.Input, opened: OpenedInput, order: Int,
-             place: (index: Int?, file: FileIdentity, head: [UInt8])?, resume: RecordFramer.Resume?) {
+             place: (index: Int?, file: FileIdentity, head: [UInt8])?, resume: RecordFramer.Resume?, writing: Bool) {
             self.feed = feed
+            self.writing = writing
             self.input = input
             self.opened = opened
             self.order = order
@@ -89,7 +95,7 @@ public struct ScanPipeline {
             return cursor < batch.count ? batch.resumePoint(cursor, timeBefore: lastTime) : batch.tail
         }
 
-        var head: EpochMillis { batch!.time(cursor) }
+        var head: EpochMillis { holds ?? batch!.time(cursor) }
     }
 
     /// `onRecord` sees each record with its classification (for `classify`); `onTransition`
@@ -129,7 +135,7 @@ public struct ScanPipeline {
         let pool = BatchPool(patterns: patterns, workers: workers ?? BatchPool.workers())
         defer { pool.stop() }
         let merge = engine != nil
-        let ordered = engine == nil && state == nil ? inputs.map { ($0, nil) } : oldestFirst(inputs)
+        let ordered = engine == nil && state == nil ? inputs.map { ($0, nil) } : oldestFirst(inputs, writing: state != nil)
         var next = 0
         var open: [Reading] = []
 
@@ -187,29 +193,47 @@ public struct ScanPipeline {
                 let finishAtEnd = state == nil || place == nil || opened.compressed || settled(opened)
                 let feed = pool.open(InputFeed(source: source, stream: stream, finishAtEnd: finishAtEnd))
                 open.append(Reading(feed: feed, input: tally.begin(opened.name), opened: opened, order: order,
-                                    place: place, resume: resume))
+                                    place: place, resume: resume, writing: !finishAtEnd))
                 return true
             }
             return false
         }
 
+        /// Where the merge stopped for a file still being written, if it did.
+        var heldAt: EpochMillis? = nil
         do throws(StateError) {
             try printCommitted()
-            while true {
+            merging: while true {
                 // Every open input needs a record at hand; one that ended is closed.
                 var i = 0
                 while i < open.count {
                     let reading = open[i]
+                    if reading.holds != nil {
+                        i += 1
+                        continue
+                    }
                     if let batch = reading.batch {
                         if reading.cursor < batch.count {
                             i += 1
                             continue
                         }
                         if batch.final {
-                            // Its position and every other input's go with the counts.
                             tally.counts.truncatedRecords += batch.truncatedRecords
-                            try checkpoint()
                             if let failure = batch.failure { errors.append(failure) }
+                            // A file still being written holds the other inputs where its writer's
+                            // next record may be: no older than its last one, nor than now less the
+                            // lateness. One pass over all of it would merge those in first, so the
+                            // others' later records wait for the next run.
+                            if merge, let engine, reading.writing, batch.failure == nil {
+                                reading.position = batch.tail
+                                reading.batch = nil
+                                reading.holds = max(reading.lastTime ?? .min, options.now - engine.store.allowedLateness)
+                                pool.recycle(batch)
+                                i += 1
+                                continue
+                            }
+                            // Its position and every other input's go with the counts.
+                            try checkpoint()
                             pool.recycle(batch)
                             open.remove(at: i)
                             continue
@@ -231,6 +255,16 @@ public struct ScanPipeline {
                 guard let pick = open.indices.min(by: { a, b in (open[a].head, open[a].order) < (open[b].head, open[b].order) }).map({ open[$0] }) else {
                     if openNext() { continue }
                     break
+                }
+                if let held = pick.holds {
+                    // Every other input is at or past it: done, once every input has been opened.
+                    if next < ordered.count {
+                        _ = openNext()
+                        continue
+                    }
+                    heldAt = held
+                    try checkpoint()
+                    break merging
                 }
                 var limit = EpochMillis.max
                 if merge {
@@ -272,7 +306,10 @@ public struct ScanPipeline {
                     if let first = tally.counts.firstTime { engine.start(at: first) }
                     if let newest = engine.store.watermark {
                         let live = liveHorizon > 0 && options.now - newest <= liveHorizon
-                        engine.advance(before: (live ? options.now : newest) - engine.store.allowedLateness + 1, emit)
+                        var end = (live ? options.now : newest) - engine.store.allowedLateness
+                        // Not past the records left for the next run.
+                        if let heldAt { end = min(end, heldAt - 1) }
+                        engine.advance(before: end + 1, emit)
                     }
                 } else if let end = [tally.counts.lastTime, evaluateThrough].compactMap({ $0 }).max() {
                     // The final evaluation: at the first instant at or after the last record (or the
@@ -309,7 +346,10 @@ public struct ScanPipeline {
     /// Inputs in the order of their first record's time (unknown last, then as given), so
     /// that rotated archives (`app.log app.log.1 app.log.2.gz`) replay oldest first; with
     /// that time, when their first 256 KiB tell it.
-    func oldestFirst(_ inputs: [InputSpec]) -> [(InputSpec, EpochMillis?)] {
+    /// `writing`: with a state file, a file still being written with no timestamp yet (a new,
+    /// empty log) is due where its first record may be, now less the lateness, so that the
+    /// merge opens it, and it holds the others, before they pass that time.
+    func oldestFirst(_ inputs: [InputSpec], writing: Bool = false) -> [(InputSpec, EpochMillis?)] {
         guard inputs.count > 1 else { return inputs.map { ($0, nil) } }
         let firsts: [EpochMillis?] = inputs.map { spec in
             guard case .file = spec, let opened = try? InputOpener.open(spec, now: options.now) else { return nil }
@@ -319,6 +359,7 @@ public struct ScanPipeline {
                                        timestamps: TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)) { record in
                 if first == nil, record.hasOwnTime { first = record.time }
             }
+            if first == nil, writing, !settled(opened) { return options.now - (engine?.store.allowedLateness ?? 60_000) }
             return first
         }
         return inputs.indices.sorted { a, b in
