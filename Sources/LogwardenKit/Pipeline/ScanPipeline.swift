@@ -36,7 +36,10 @@ public struct ScanResult {
 ///
 /// With a state file, each input continues from where the last run left it, and counts,
 /// windows, alert states and positions are committed together every `commitRecords`
-/// records or `commitInterval` of wall time.
+/// records or `commitInterval` of wall time. A run ends where no record still to come can
+/// change an evaluation: a file still being written holds the merge where its next record
+/// may be, and the last evaluation is at now less the lateness for current records, at the
+/// newest record for an archive (`liveHorizon`).
 public struct ScanPipeline {
     public let patterns: PatternSet
     public let options: ReadOptions
