@@ -227,6 +227,20 @@ def case_nightly(binary, work):
     log("night 1: %d transitions, night 2: %d, as one pass" % (len(night1), len(night2)))
 
 
+def ticks(seconds):
+    """(seconds since start, now, its RFC 3339 stamp) every 100 ms for `seconds`, on a fixed
+    grid, so that a slow machine does not stretch the bursts."""
+    start = time.time()
+    n = 0
+    while time.time() - start < seconds:
+        n += 1
+        due = start + n * 0.1
+        if due > time.time():
+            time.sleep(due - time.time())
+        now = dt.datetime.now(UTC)
+        yield time.time() - start, now, now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
+
+
 class Writer(threading.Thread):
     """Every 100 ms, stamped with the wall clock: a heartbeat line, and during bursts
     (seconds since start) a timeout line before it."""
@@ -239,18 +253,8 @@ class Writer(threading.Thread):
 
     def run(self):
         try:
-            start = time.time()
             with open(self.path, "a", buffering=1) as f:
-                n = 0
-                while time.time() - start < self.seconds:
-                    n += 1
-                    # On a fixed 100 ms grid, so a slow machine does not stretch the bursts.
-                    due = start + n * 0.1
-                    if due > time.time():
-                        time.sleep(due - time.time())
-                    now = dt.datetime.now(UTC)
-                    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
-                    elapsed = time.time() - start
+                for elapsed, now, stamp in ticks(self.seconds):
                     if any(a <= elapsed < b for a, b in self.bursts):
                         f.write("%s ERROR [svc] upstream timed out after 30s\n" % stamp)
                     f.write("%s INFO [svc] heartbeat ok\n" % stamp)
@@ -327,21 +331,13 @@ class TwoWriters(threading.Thread):
 
     def run(self):
         try:
-            start = time.time()
             pending = []
-            last_flush = start
+            last_flush = time.time()
             with open(os.path.join(self.work, "api.log"), "a", buffering=1) as api, \
                     open(os.path.join(self.work, "worker.log"), "a") as worker:
-                n = 0
-                while time.time() - start < self.seconds:
-                    n += 1
-                    due = start + n * 0.1
-                    if due > time.time():
-                        time.sleep(due - time.time())
-                    now = dt.datetime.now(UTC)
-                    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
+                for elapsed, _, stamp in ticks(self.seconds):
                     api.write("%s INFO [api] heartbeat ok\n" % stamp)
-                    burst = any(a <= time.time() - start < b for a, b in self.bursts)
+                    burst = any(a <= elapsed < b for a, b in self.bursts)
                     pending.append("%s %s\n" % (stamp, "ERROR [worker] upstream timed out after 30s" if burst
                                                  else "INFO [worker] job done"))
                     if time.time() - last_flush >= self.flush:
