@@ -860,9 +860,14 @@ patterns:
 # as printed by the server log (`ERROR:  ...`, two spaces) and re-raised
 # verbatim by the drivers (`psycopg2.errors.UndefinedColumn: ...`).
 #
-# Priorities: 200 the production incident (oauth_token_scope), 100 class
-# patterns. Schema errors are critical: they mean code and schema disagree
-# (a missing migration) and every request on that path fails.
+# Priorities: 100, like the class patterns of the other files, so that in a
+# traceback the final exception decides (the exception lines are offered
+# first only among patterns of equal priority). oauth_token_scope, the
+# production incident, beats undefined_column on the same line by coming
+# first in this file; above 100 it would also win as the mere cause of
+# another error (python_psycopg2.log line 25 is db_schema). Schema errors are
+# critical: they mean code and schema disagree (a missing migration) and
+# every request on that path fails.
 patterns:
   # The production incident: the deployed code selects user_oauth_tokens.scope,
   # the migration that adds it has not run. All three spellings (driver
@@ -871,7 +876,7 @@ patterns:
     class: undefined_column
     match: '\bcolumn (?<table>user_oauth_tokens)\.(?<column>scope) does not exist'
     severity: critical
-    priority: 200
+    priority: 100
     labels: {category: oauth}
     examples:
       - 'psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist at character 366'
