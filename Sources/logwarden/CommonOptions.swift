@@ -6,7 +6,7 @@ import Glibc
 
 /// Options shared by the commands that read logs.
 struct ReadingOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Pattern or alert rule file, or a directory of them (repeatable). Default: ./rules if it exists, else the built-in pattern pack.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Exactly these pattern and alert rule files or directories (repeatable), instead of the default pack: ./rules if it exists, else the one built into the binary.", valueName: "path"))
     var rules: [String] = []
 
     @Option(name: .long, help: "A record holds at most this many lines.")
@@ -44,9 +44,7 @@ struct ReadingOptions: ParsableArguments {
     }
 
     func ruleFiles() throws(Diagnostics) -> RuleFiles {
-        if !rules.isEmpty { return try RuleFiles.load(rules) }
-        if access("rules", F_OK) == 0 { return try RuleFiles.load(["rules"]) }
-        return RuleFiles.builtin()
+        try RuleFiles.select(exactly: rules, adding: [])
     }
 
     /// The pattern set, or exit 2 with every problem printed as FILE:LINE:COL.

@@ -18,4 +18,65 @@ import Testing
         #expect(local.status == 1)
         #expect(builtin.stdout == local.stdout)
     }
+
+    /// `scan` and `watch` say on stderr what they loaded from where: the built-in pack
+    /// carries what ./rules holds.
+    @Test func stderrLineNamesTheSources() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let local = try CLI.run(["scan", Self.incident])
+        let counts = try #require(local.stderr.firstMatch(of: /^logwarden: loaded (\d+ patterns, \d+ alert rules) from \.\/rules\n$/)?.1)
+        #expect(counts.hasSuffix(" 11 alert rules"))
+        let builtin = try CLI.run(["scan", Self.incident], cwd: dir)
+        #expect(builtin.stderr == "logwarden: loaded \(counts) from the built-in pack\n")
+        let log = try String(contentsOfFile: Self.incident, encoding: .utf8)
+        let watch = try CLI.run(["watch", "-"], stdin: log, cwd: dir)
+        #expect(watch.status == 0)
+        let loaded = watch.stderr.split(separator: "\n").filter { $0.contains("msg=\"loaded ") }
+        #expect(loaded.count == 1 && loaded[0].hasSuffix(" level=info msg=\"loaded \(counts) from the built-in pack\""), "\(watch.stderr)")
+    }
+
+    /// A file the user adds (a priority-300 pattern for the incident's failed sync passes).
+    static let extra = """
+        patterns:
+          - name: sync_pass_failed
+            class: other_error
+            severity: high
+            priority: 300
+            match: 'sync pass finished users=\\d+ failed=(?<failed>\\d+)'
+
+        """
+
+    static func lines(_ jsonl: String) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for row in jsonl.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
+                  let line = object["line"] as? Int, let pattern = object["pattern"] as? String else { continue }
+            out[line] = pattern
+        }
+        return out
+    }
+
+    @Test func rulesAloneReplacesTheDefaultPack() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.extra.write(toFile: dir + "/extra.yaml", atomically: true, encoding: .utf8)
+        let classify = try CLI.run(["classify", "--rules", "extra.yaml", Self.incident], cwd: dir)
+        #expect(classify.status == 0, "\(classify.stderr)")
+        #expect(Self.lines(classify.stdout) == [411: "sync_pass_failed"])
+        let scan = try CLI.run(["scan", "--fail-on", "critical", "--rules", "extra.yaml", Self.incident], cwd: dir)
+        #expect(scan.status == 0)
+        #expect(scan.stderr == "logwarden: loaded 1 pattern, 0 alert rules from extra.yaml (--rules replaces the default pack)\n")
+    }
+
+    /// `check` without a path checks what `scan` loads.
+    @Test func checkWithoutPathChecksWhatScanLoads() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let local = try CLI.run(["check", "rules/"])
+        let check = try CLI.run(["check"], cwd: dir)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout == local.stdout)
+        #expect(check.stderr.hasPrefix("logwarden: checking ") && check.stderr.hasSuffix(" 11 alert rules from the built-in pack\n"), "\(check.stderr)")
+    }
 }
