@@ -10,9 +10,12 @@ struct Check: ParsableCommand {
     @Argument(help: ArgumentHelp("Rule files or directories. Default: what scan loads, ./rules if it exists, else the built-in pack.", valueName: "path"))
     var paths: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Add this file or directory to what is checked: the default pack, or the paths (repeatable).", valueName: "path"))
+    var rulesAdd: [String] = []
+
     func run() throws {
         let files: RuleFiles
-        do { files = try RuleFiles.select(exactly: paths, adding: []) } catch {
+        do { files = try RuleFiles.select(exactly: paths, adding: rulesAdd) } catch {
             Console.error(error.description)
             throw ExitCode(error.items.contains { $0.message.hasPrefix("cannot read") } ? 2 : 1)
         }

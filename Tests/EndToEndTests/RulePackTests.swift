@@ -57,6 +57,22 @@ import Testing
         return out
     }
 
+    @Test func rulesAddAddsToTheDefaultPack() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.extra.write(toFile: dir + "/extra.yaml", atomically: true, encoding: .utf8)
+        let classify = try CLI.run(["classify", "--rules-add", "extra.yaml", Self.incident], cwd: dir)
+        #expect(classify.status == 0, "\(classify.stderr)")
+        let got = Self.lines(classify.stdout)
+        #expect(got[411] == "sync_pass_failed")
+        #expect(got[96] == "oauth_token_scope")
+        let scan = try CLI.run(["scan", "--fail-on", "critical", "--rules-add", "extra.yaml", Self.incident], cwd: dir)
+        #expect(scan.status == 1)
+        #expect(scan.stderr.hasPrefix("logwarden: loaded "))
+        #expect(scan.stderr.hasSuffix(" 11 alert rules from the built-in pack; 1 pattern, 0 alert rules from extra.yaml\n"), "\(scan.stderr)")
+        #expect(scan.stdout.contains("sync_pass_failed{failed=31}"))
+    }
+
     @Test func rulesAloneReplacesTheDefaultPack() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -69,7 +85,8 @@ import Testing
         #expect(scan.stderr == "logwarden: loaded 1 pattern, 0 alert rules from extra.yaml (--rules replaces the default pack)\n")
     }
 
-    /// `check` without a path checks what `scan` loads.
+    /// `check` without a path checks what `scan` loads; `--rules-add` checks a file against
+    /// the whole pack (its examples must not be taken by a pack pattern).
     @Test func checkWithoutPathChecksWhatScanLoads() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -78,5 +95,17 @@ import Testing
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout == local.stdout)
         #expect(check.stderr.hasPrefix("logwarden: checking ") && check.stderr.hasSuffix(" 11 alert rules from the built-in pack\n"), "\(check.stderr)")
+        try (Self.extra + "    examples: ['2025-10-27 10:25:00,419 ERROR [calsync.sync] sync pass finished users=83 failed=31 errors=31']\n")
+            .write(toFile: dir + "/extra.yaml", atomically: true, encoding: .utf8)
+        let added = try CLI.run(["check", "--rules-add", "extra.yaml"], cwd: dir)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.hasPrefix("OK: 9 pattern files, "))
+        // At priority 0 the pack's error_level (earlier in file order) takes the example.
+        try (Self.extra.replacingOccurrences(of: "priority: 300", with: "priority: 0")
+             + "    examples: ['2025-10-27 10:25:00,419 ERROR [calsync.sync] sync pass finished users=83 failed=31 errors=31']\n")
+            .write(toFile: dir + "/extra.yaml", atomically: true, encoding: .utf8)
+        let taken = try CLI.run(["check", "--rules-add", "extra.yaml"], cwd: dir)
+        #expect(taken.status == 1)
+        #expect(taken.stderr.contains("extra.yaml:"), "\(taken.stderr)")
     }
 }
