@@ -36,9 +36,10 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test
 
-# Regenerate the built-in pack (the rules compiled into the binary) from rules/patterns.
+# Regenerate the built-in pack (the patterns and alert rules compiled into the binary) from
+# rules/patterns and rules/alerts.
 pack:
-	python3 tools/gen_builtin_pack.py rules/patterns > Sources/LogwardenKit/Classify/BuiltinPack.swift
+	python3 tools/gen_builtin_pack.py rules > Sources/LogwardenKit/Generated/BuiltinPack.swift
 
 # Throughput and memory, side by side with every installed peer in one run; writes BENCHMARKS.md.
 # Its own packages (not make deps': make test never needs them), installed only when missing.

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Print BuiltinPack.swift: the pattern files of a folder as Swift raw string literals.
+"""Print BuiltinPack.swift: the default pattern and alert rule files as Swift raw string literals.
 
-The binary carries the default pack, so `logwarden scan` works from any directory.
-`make pack` regenerates it; a test fails when it differs from rules/patterns.
+The binary carries the default pack, patterns (rules/patterns) and alert rules (rules/alerts),
+so `logwarden scan` counts and alerts the same from any directory. `make pack` regenerates it
+into Sources/LogwardenKit/Generated/; a test fails when it differs from rules/.
 """
 import os
 import sys
+
+FOLDERS = ("patterns", "alerts")
 
 
 def literal(text):
@@ -16,17 +19,19 @@ def literal(text):
     return hashes + '"""\n' + text + "\n" + '"""' + hashes
 
 
-def main(folder):
-    names = sorted(n for n in os.listdir(folder) if n.endswith((".yml", ".yaml")))
-    out = ["// Generated from rules/patterns by `make pack`; do not edit.",
+def main(root):
+    out = ["// Generated from rules/patterns and rules/alerts by `make pack`; do not edit.",
            "enum BuiltinPack {",
+           "    /// (path under rules/, text), folder by folder, files in name order.",
            "    static let files: [(String, String)] = ["]
-    for name in names:
-        with open(os.path.join(folder, name), encoding="utf-8") as f:
-            out.append(f'        ("{name}", {literal(f.read())}),')
+    for folder in FOLDERS:
+        path = os.path.join(root, folder)
+        for name in sorted(n for n in os.listdir(path) if n.endswith((".yml", ".yaml"))):
+            with open(os.path.join(path, name), encoding="utf-8") as f:
+                out.append(f'        ("{folder}/{name}", {literal(f.read())}),')
     out += ["    ]", "}"]
     print("\n".join(out))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "rules/patterns")
+    main(sys.argv[1] if len(sys.argv) > 1 else "rules")

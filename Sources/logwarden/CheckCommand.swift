@@ -7,12 +7,15 @@ struct Check: ParsableCommand {
         discussion: "Problems are printed as FILE:LINE:COL: message. Exit 1 if any rule is invalid, 2 if a path cannot be read."
     )
 
-    @Argument(help: ArgumentHelp("Rule files or directories. Default: ./rules.", valueName: "path"))
+    @Argument(help: ArgumentHelp("Rule files or directories. Default: what scan loads, ./rules if it exists, else the built-in pack.", valueName: "path"))
     var paths: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Add this file or directory to what is checked: the default pack, or the paths (repeatable).", valueName: "path"))
+    var rulesAdd: [String] = []
 
     func run() throws {
         let files: RuleFiles
-        do { files = try RuleFiles.load(paths.isEmpty ? ["rules"] : paths) } catch {
+        do { files = try RuleFiles.select(exactly: paths, adding: rulesAdd) } catch {
             Console.error(error.description)
             throw ExitCode(error.items.contains { $0.message.hasPrefix("cannot read") } ? 2 : 1)
         }
@@ -20,6 +23,7 @@ struct Check: ParsableCommand {
         var problems = loadProblems + PatternCheck.run(patterns)
         let (groups, ruleProblems) = RuleFile.load(files)
         problems += ruleProblems
+        if paths.isEmpty { Console.error("logwarden: checking " + LoadSummary.line(files, patterns: patterns, groups: groups)) }
         if !problems.isEmpty {
             Console.error(Diagnostics(Diagnostics.sorted(problems)).description)
             Console.error("logwarden check: \(problems.count) problem\(problems.count == 1 ? "" : "s") found")

@@ -6,8 +6,11 @@ import Glibc
 
 /// Options shared by the commands that read logs.
 struct ReadingOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Pattern or alert rule file, or a directory of them (repeatable). Default: ./rules if it exists, else the built-in pattern pack.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Exactly these pattern and alert rule files or directories (repeatable), instead of the default pack: ./rules if it exists, else the one built into the binary.", valueName: "path"))
     var rules: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Add this pattern or alert rule file or directory to the default pack, or to --rules (repeatable).", valueName: "path"))
+    var rulesAdd: [String] = []
 
     @Option(name: .long, help: "A record holds at most this many lines.")
     var maxLines: Int = FramingOptions().maxLines
@@ -35,7 +38,8 @@ struct ReadingOptions: ParsableArguments {
                            defaultOffsetSeconds: ZoneOption.parse(timezone) ?? 0, now: now)
     }
 
-    /// The files of `--rules`, else ./rules, else the built-in pack; exit 2 if unreadable.
+    /// The files of `--rules`, else ./rules, else the built-in pack, plus `--rules-add`; exit 2
+    /// if unreadable.
     func loadRuleFiles() throws -> RuleFiles {
         do { return try ruleFiles() } catch {
             Console.error(error.description)
@@ -44,9 +48,7 @@ struct ReadingOptions: ParsableArguments {
     }
 
     func ruleFiles() throws(Diagnostics) -> RuleFiles {
-        if !rules.isEmpty { return try RuleFiles.load(rules) }
-        if access("rules", F_OK) == 0 { return try RuleFiles.load(["rules"]) }
-        return RuleFiles.builtin()
+        try RuleFiles.select(exactly: rules, adding: rulesAdd)
     }
 
     /// The pattern set, or exit 2 with every problem printed as FILE:LINE:COL.

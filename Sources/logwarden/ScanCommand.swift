@@ -5,7 +5,8 @@ struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read files, globs, directories or stdin once; classify, count, evaluate alert rules, and report.",
         discussion: """
-            Alert rules (Prometheus rule files among --rules) are evaluated at every group interval of \
+            Alert rules (Prometheus rule files among the rules loaded: the default pack, --rules, --rules-add) \
+            are evaluated at every group interval of \
             the logs' own time, so `for:` durations hold on a replay. Gzip files are recognised by their \
             content. A missing or unreadable input is reported and the run exits 2 after reading the others.
             """
@@ -96,6 +97,7 @@ struct Scan: ParsableCommand {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
+        Console.error("logwarden: loaded " + LoadSummary.line(files, patterns: patterns, groups: groups))
         let redactor = try RuleLoading.redactor(redact)
         let engine = RuleEngine.make(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
                                         redactor: redactor)

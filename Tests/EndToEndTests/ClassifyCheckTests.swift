@@ -14,6 +14,32 @@ import Testing
         CLI.expectGolden(r.stdout, "classify-several.tsv")
     }
 
+    /// A user's pattern above the pack's priority (100) takes the incident's traceback at
+    /// line 96 by its header and captures user_id from it; at the pack's priority the
+    /// exception line decides, even though the user's file comes first.
+    @Test(arguments: [(300, "scope_load_failed_for_user"), (100, "oauth_token_scope")])
+    func userPatternOnATracebackHeader(_ priority: Int, _ expected: String) throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        patterns:
+          - name: scope_load_failed_for_user
+            class: undefined_column
+            severity: critical
+            priority: \(priority)
+            match: 'failed to load oauth token scopes for user (?<user_id>\\d+)'
+
+        """.write(toFile: dir + "/user.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["classify", "--rules", dir + "/user.yaml", "--rules", "rules", "samples/calendar-sync-incident.log"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let row = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix(#"{"line":96,"#) })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any])
+        #expect(object["end_line"] as? Int == 104)
+        #expect(object["pattern"] as? String == expected)
+        let labels = object["labels"] as? [String: String]
+        #expect(labels?["user_id"] == (priority == 300 ? "1087" : nil))
+    }
+
     @Test func checkPassesTheShippedRules() throws {
         let r = try CLI.run(["check", "rules/"])
         #expect(r.status == 0, "\(r.stderr)")

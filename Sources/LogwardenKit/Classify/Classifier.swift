@@ -41,6 +41,22 @@ public final class Classifier {
     /// The prefilter's always-tried patterns: for JSON records, and for text (no `fields:`).
     private let alwaysJSON: UnsafeMutableBufferPointer<Int32>
     private let alwaysText: UnsafeMutableBufferPointer<Int32>
+    /// Per pattern: the index after the last pattern of its priority (patterns are sorted by
+    /// priority, so a tier is a run of indices).
+    private let tierEnds: UnsafeMutablePointer<Int32>
+    /// For records with exception lines: per subject (exception lines last first, then the
+    /// whole record) its candidates (`set.count` slots each) and how far it has been offered.
+    private struct Offer {
+        var found: Int32
+        var next: Int32
+        var always: Int32
+    }
+    private var offers: UnsafeMutablePointer<Offer>
+    private var offerCandidates: UnsafeMutablePointer<Int32>
+    private var offerCapacity = 4
+    /// Always offered to those subjects: the prefilter's text patterns, or every pattern
+    /// without a prefilter.
+    private let offerAlways: UnsafeMutableBufferPointer<Int32>
     /// Match attempts that hit the PCRE2 limits, per pattern index.
     public private(set) var matchErrors: [Int]
 
@@ -81,6 +97,15 @@ public final class Classifier {
         }
         alwaysJSON = buffer(set.prefilter?.alwaysIndices ?? [])
         alwaysText = buffer(set.prefilter?.alwaysTextIndices ?? [])
+        offerAlways = buffer(set.prefilter?.alwaysTextIndices ?? (0..<set.count).map(Int32.init))
+        tierEnds = .allocate(capacity: max(1, set.count))
+        var end = set.count
+        for i in set.patterns.indices.reversed() {
+            if i + 1 < set.count, set.patterns[i + 1].definition.priority != set.patterns[i].definition.priority { end = i + 1 }
+            (tierEnds + i).initialize(to: Int32(end))
+        }
+        offers = .allocate(capacity: offerCapacity)
+        offerCandidates = .allocate(capacity: offerCapacity * max(1, set.count))
     }
 
     deinit {
@@ -91,6 +116,18 @@ public final class Classifier {
         hasFields.deallocate()
         alwaysJSON.deallocate()
         alwaysText.deallocate()
+        offerAlways.deallocate()
+        tierEnds.deallocate()
+        offers.deallocate()
+        offerCandidates.deallocate()
+    }
+
+    private func growOffers(_ subjects: Int) {
+        offers.deallocate()
+        offerCandidates.deallocate()
+        offerCapacity = max(subjects, 2 * offerCapacity)
+        offers = .allocate(capacity: offerCapacity)
+        offerCandidates = .allocate(capacity: offerCapacity * max(1, set.count))
     }
 
     public func classify(_ record: Record) -> Classification? {
@@ -98,15 +135,70 @@ public final class Classifier {
             return classifyJSON(record, json)
         }
         if record.lineCount > 1, ExceptionLines.extract(record.text, into: &exceptions) {
-            for line in exceptions.reversed() {
-                let subject = UnsafeBufferPointer(rebasing: record.text[line])
-                if var hit = firstMatch(subject, json: nil, line: record.text, textOnly: true) {
-                    hit.decidingLine = line
-                    return hit
+            return classifyWithExceptions(record.text)
+        }
+        return firstMatch(record.text, json: nil, line: record.text, textOnly: false)
+    }
+
+    /// Priority decides; within one priority, the exception lines are offered first, last one
+    /// first, then the whole record. Each subject's candidates are found once, then walked
+    /// one priority tier at a time.
+    private func classifyWithExceptions(_ text: UnsafeBufferPointer<UInt8>) -> Classification? {
+        let subjects = exceptions.count + 1
+        if subjects > offerCapacity { growOffers(subjects) }
+        let count = set.count
+        for s in 0..<subjects {
+            nextStamp()
+            let found = set.prefilter.map { findCandidates(subject(s, text), $0.matcher, into: offerCandidates + s * count) } ?? 0
+            offers[s] = Offer(found: Int32(found), next: 0, always: 0)
+        }
+        while true {
+            var lowest = Int32.max
+            for s in 0..<subjects {
+                let i = peek(s)
+                if i < lowest { lowest = i }
+            }
+            if lowest == Int32.max { return nil }
+            let end = tierEnds[Int(lowest)]
+            for s in 0..<subjects {
+                let exception = s < exceptions.count
+                while true {
+                    let index = peek(s)
+                    if index >= end { break }
+                    take(s, index)
+                    if var hit = tryPattern(Int(index), subject(s, text), nil, text, exception) {
+                        if exception { hit.decidingLine = exceptions[exceptions.count - 1 - s] }
+                        return hit
+                    }
                 }
             }
         }
-        return firstMatch(record.text, json: nil, line: record.text, textOnly: false)
+    }
+
+    /// Subject `s` of a record with exception lines: the last exception line first, the
+    /// whole record last.
+    @inline(__always)
+    private func subject(_ s: Int, _ text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        s < exceptions.count ? UnsafeBufferPointer(rebasing: text[exceptions[exceptions.count - 1 - s]]) : text
+    }
+
+    /// The next pattern index subject `s` is to be offered to (its candidates merged with
+    /// the always-tried patterns), or Int32.max when none is left.
+    @inline(__always)
+    private func peek(_ s: Int) -> Int32 {
+        let o = offers[s]
+        let c = o.next < o.found ? offerCandidates[s * set.count + Int(o.next)] : Int32.max
+        let a = Int(o.always) < offerAlways.count ? offerAlways[Int(o.always)] : Int32.max
+        return min(c, a)
+    }
+
+    @inline(__always)
+    private func take(_ s: Int, _ index: Int32) {
+        if offers[s].next < offers[s].found && offerCandidates[s * set.count + Int(offers[s].next)] == index {
+            offers[s].next += 1
+        } else {
+            offers[s].always += 1
+        }
     }
 
     /// The message of a record: a JSON line's message field, else the record's text.
@@ -124,24 +216,16 @@ public final class Classifier {
     /// The first pattern, in priority order, that matches `subject` (and the JSON fields).
     private func firstMatch(_ subject: UnsafeBufferPointer<UInt8>, json: JSONFields?, line: UnsafeBufferPointer<UInt8>,
                             textOnly: Bool) -> Classification? {
-        let count = set.count
-        stamp &+= 1
-        if stamp == 0 {  // wrapped: old marks could collide
-            marks.update(repeating: 0, count: count)
-            fieldsStamp = 0
-            stamp = 1
-        }
+        nextStamp()
         guard let matcher = set.prefilter?.matcher else {
-            for index in 0..<count {
+            for index in 0..<set.count {
                 if let hit = tryPattern(index, subject, json, line, textOnly) { return hit }
             }
             return nil
         }
         // The patterns whose literals occur, merged in order with the always-tried ones: a
         // record is offered to a handful of patterns, not all of them.
-        var found = 0
-        matcher.scan(subject, stamp: stamp, into: marks, found: candidates, count: &found)
-        if found > 1 { sortSmall(candidates, found) }
+        let found = findCandidates(subject, matcher, into: candidates)
         let always = json == nil || textOnly ? alwaysText : alwaysJSON
         var i = 0, j = 0
         while i < found || j < always.count {
@@ -156,6 +240,27 @@ public final class Classifier {
             if let hit = tryPattern(index, subject, json, line, textOnly) { return hit }
         }
         return nil
+    }
+
+    /// A new subject: a stamp no mark holds yet.
+    @inline(__always)
+    private func nextStamp() {
+        stamp &+= 1
+        if stamp == 0 {  // wrapped: old marks could collide
+            marks.update(repeating: 0, count: set.count)
+            fieldsStamp = 0
+            stamp = 1
+        }
+    }
+
+    /// The patterns whose literals occur in `subject`, into `list` in priority order; their count.
+    @inline(__always)
+    private func findCandidates(_ subject: UnsafeBufferPointer<UInt8>, _ matcher: LiteralMatcher,
+                                into list: UnsafeMutablePointer<Int32>) -> Int {
+        var found = 0
+        matcher.scan(subject, stamp: stamp, into: marks, found: list, count: &found)
+        if found > 1 { sortSmall(list, found) }
+        return found
     }
 
     /// Insertion sort: a subject holds a few literals' owners at most.

@@ -1,9 +1,9 @@
 /// The lines of a multi-line record that name its exceptions: the unindented line that ends
 /// each Python traceback, Java's `Caused by:` lines, and the line just above a Java
-/// `\tat ...` frame. They are matched before the whole record, last first, so the final
-/// exception decides the class and not a log message above it ("failed to load oauth token
-/// scopes"); when no pattern knows the final one (an application's own wrapper), its
-/// cause decides.
+/// `\tat ...` frame. Among patterns of equal priority they are offered before the whole
+/// record, last first (`Classifier`), so the final exception decides the class and not a log
+/// message above it ("failed to load oauth token scopes"); when no pattern knows the final
+/// one (an application's own wrapper), its cause decides. A higher priority always wins.
 public enum ExceptionLines {
     static let traceback = Array("Traceback (most recent call last):".utf8)
     static let causedBy = Array("Caused by:".utf8)

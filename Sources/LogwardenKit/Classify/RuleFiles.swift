@@ -11,33 +11,51 @@ public struct RuleFiles: Sendable {
         public var text: String
     }
 
+    /// Where the files came from, in load order: what `scan` and `watch` say they loaded.
+    public struct Origin: Sendable {
+        public enum Kind: Sendable, Equatable {
+            /// The pack compiled into the binary (rules/patterns and rules/alerts at build time).
+            case builtin
+            /// `./rules`, the default pack when it exists.
+            case directory
+            /// A `--rules` path (or a `check` argument): exactly these, no default pack.
+            case exact
+            /// A `--rules-add` path, on top of the default pack or the `--rules` paths.
+            case added
+        }
+        public var kind: Kind
+        /// The path as given (`rules` for ./rules, empty for the built-in pack).
+        public var path: String
+        public var files: [String] = []
+    }
+
     public var patternFiles: [File] = []
     public var alertFiles: [File] = []
     public var testFiles: [File] = []
+    public private(set) var origins: [Origin] = []
 
     public init() {}
 
     /// Reads `paths`; a missing path or a file that is none of the three kinds is a diagnostic.
     public static func load(_ paths: [String]) throws(Diagnostics) -> RuleFiles {
+        try select(exactly: paths, adding: [], directory: nil)
+    }
+
+    /// What a command loads: exactly `paths` when there are any, else `directory` (./rules)
+    /// if it exists, else the pack built into the binary; then every path of `added` on top.
+    /// With no `directory`, only the paths.
+    public static func select(exactly paths: [String], adding added: [String],
+                              directory: String? = "rules") throws(Diagnostics) -> RuleFiles {
         var files = RuleFiles()
         var diags: [Diagnostic] = []
-        for path in paths {
-            var st = stat()
-            guard stat(path, &st) == 0 else {
-                diags.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1),
-                                        "cannot read rules: \(InputError.reason(errno)); check the --rules path"))
-                continue
-            }
-            let list = Directory.exists(path) ? yamlFiles(in: path) : [path]
-            for file in list {
-                guard let text = readText(file) else {
-                    diags.append(Diagnostic(SourceLocation(file: file, line: 1, column: 1),
-                                            "cannot read: \(InputError.reason(errno)); check its permissions"))
-                    continue
-                }
-                files.add(File(path: file, text: text), &diags)
-            }
+        if !paths.isEmpty || directory == nil {
+            for path in paths { files.read(path, as: .exact, &diags) }
+        } else if let directory, access(directory, F_OK) == 0 {
+            files.read(directory, as: .directory, &diags)
+        } else {
+            files = builtin()
         }
+        for path in added { files.read(path, as: .added, &diags) }
         if !diags.isEmpty { throw Diagnostics(diags) }
         return files
     }
@@ -46,11 +64,31 @@ public struct RuleFiles: Sendable {
     public static func builtin() -> RuleFiles {
         var files = RuleFiles()
         var diags: [Diagnostic] = []
+        files.origins.append(Origin(kind: .builtin, path: ""))
         for (name, text) in BuiltinPack.files { files.add(File(path: "builtin:" + name, text: text), &diags) }
         return files
     }
 
+    private mutating func read(_ path: String, as kind: Origin.Kind, _ diags: inout [Diagnostic]) {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            diags.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1),
+                                    "cannot read rules: \(InputError.reason(errno)); check the \(kind == .added ? "--rules-add" : "--rules") path"))
+            return
+        }
+        origins.append(Origin(kind: kind, path: path))
+        for file in Directory.exists(path) ? Self.yamlFiles(in: path) : [path] {
+            guard let text = Self.readText(file) else {
+                diags.append(Diagnostic(SourceLocation(file: file, line: 1, column: 1),
+                                        "cannot read: \(InputError.reason(errno)); check its permissions"))
+                continue
+            }
+            add(File(path: file, text: text), &diags)
+        }
+    }
+
     mutating func add(_ file: File, _ diags: inout [Diagnostic]) {
+        if !origins.isEmpty { origins[origins.count - 1].files.append(file.path) }
         switch Self.kind(of: file.text) {
         case "patterns", "classes": patternFiles.append(file)
         case "groups": alertFiles.append(file)

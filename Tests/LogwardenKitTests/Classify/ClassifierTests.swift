@@ -41,24 +41,53 @@ struct ClassifierTests {
         #expect(got[1].2 == ["events.recurrence_id"])
     }
 
-    @Test func exceptionLineDecidesNotTheMessageAbove() throws {
-        let set = try patternSet(Self.yaml + """
-
-          - name: oauth_words
-            class: oauth_scope
-            match: 'oauth token scopes'
-            severity: high
-            priority: 300
-        """)
-        let log = """
-        2025-10-27 10:00:00,000 ERROR [sync] failed to load oauth token scopes
+    static let scopeTraceback = """
+        2025-10-27 10:00:00,000 ERROR [sync] failed to load oauth token scopes for user_id=4242
         Traceback (most recent call last):
           File "/app/db.py", line 10, in load
         psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist
         """
-        #expect(classify(log, with: set).map(\.1) == ["oauth_token_scope"])
-        // Without a known exception, the whole record is matched.
-        #expect(classify("2025-10-27 10:00:00,000 ERROR failed to load oauth token scopes\nTraceback (most recent call last):\n  File \"x\"\nAppError: boom\n", with: set).map(\.1) == ["oauth_words"])
+
+    /// Priority decides, across the lines of a record too: a header pattern above the
+    /// exception line's pattern wins (and captures from the header); at equal priority the
+    /// exception line is offered first; below it, the exception line wins outright.
+    @Test(arguments: [(300, "oauth_words"), (200, "oauth_token_scope"), (150, "oauth_token_scope")])
+    func priorityDecidesAndTheExceptionLineBreaksTies(_ priority: Int, _ expected: String) throws {
+        let set = try patternSet(Self.yaml + """
+
+          - name: oauth_words
+            class: oauth_scope
+            match: 'oauth token scopes for user_id=(?<user_id>\\d+)'
+            severity: high
+            priority: \(priority)
+        """)
+        let got = classify(Self.scopeTraceback, with: set)
+        #expect(got.map(\.1) == [expected])
+        #expect(got[0].2 == (expected == "oauth_words" ? ["4242"] : ["user_oauth_tokens", "scope"]))
+        // Without an exception any pattern knows, the whole record is matched.
+        let unknown = Self.scopeTraceback.replacingAll("psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist", with: "AppError: boom")
+        #expect(classify(unknown, with: set).map(\.1) == ["oauth_words"])
+    }
+
+    /// Within one priority the exception lines come before the whole record, even when the
+    /// pattern that matches the whole record comes first in the file.
+    @Test func wholeRecordMatchesOnlyAfterTheExceptionLinesOfItsPriority() throws {
+        let set = try patternSet("""
+        patterns:
+          - {name: sync_failed, class: other_error, severity: low, priority: 100, match: 'sync failed'}
+          - {name: timeout, class: timeout, severity: warning, priority: 100, match: 'ReadTimeout'}
+          - {name: anything, class: other_error, severity: low, priority: 0, match: 'Traceback'}
+        """)
+        let log = "2025-10-27 10:00:00,000 ERROR sync failed\nTraceback (most recent call last):\n  File \"a.py\"\nrequests.exceptions.ReadTimeout: read timed out\n"
+        let classifier = Classifier(set)
+        var source = MemorySource(log)
+        var got: [(String, String)] = []
+        _ = try RecordReader.read(&source, framing: FramingOptions(), timestamps: TimestampParser(referenceTime: 0)) { record in
+            guard let m = classifier.classify(record), let line = m.decidingLine else { return }
+            got.append((set.patterns[m.pattern].name, String(decoding: UnsafeBufferPointer(rebasing: record.text[line]), as: UTF8.self)))
+        }
+        #expect(got.map(\.0) == ["timeout"])
+        #expect(got.map(\.1) == ["requests.exceptions.ReadTimeout: read timed out"])
     }
 
     @Test func finalExceptionFirstThenItsCause() throws {
@@ -74,7 +103,7 @@ struct ClassifierTests {
         2025-10-27 10:00:00,000 ERROR [db] query failed
         Traceback (most recent call last):
           File "a.py", line 1, in f
-        psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist
+        psycopg2.errors.UndefinedColumn: column events.recurrence_id does not exist
 
         During handling of the above exception, another exception occurred:
 
@@ -84,7 +113,27 @@ struct ClassifierTests {
         """
         #expect(classify(chained, with: set).map(\.1) == ["undefined_table"])
         let wrapped = chained.replacingAll("psycopg2.errors.UndefinedTable: relation \"oauth_token_scopes\" does not exist", with: "TokenStoreError: could not read token row")
-        #expect(classify(wrapped, with: set).map(\.1) == ["oauth_token_scope"])
+        #expect(classify(wrapped, with: set).map(\.1) == ["undefined_column"])
+        // A cause of higher priority than the final exception wins: priority decides first.
+        let scope = chained.replacingAll("column events.recurrence_id", with: "column user_oauth_tokens.scope")
+        #expect(classify(scope, with: set).map(\.1) == ["oauth_token_scope"])
+    }
+
+    /// A Java trace with more causes than the classifier first makes room for: the last
+    /// cause decides, with and without the prefilter.
+    @Test func manyCausedByLines() throws {
+        let set = try patternSet("""
+        patterns:
+          - {name: refused, class: connection_refused, severity: high, priority: 100, match: 'ConnectException'}
+          - {name: io, class: other_error, severity: low, priority: 100, match: 'IOException'}
+          - {name: level, class: other_error, severity: low, priority: 0, match: 'SEVERE'}
+        """)
+        var log = "2025-10-27 10:00:00,000 SEVERE [sync] call failed\njava.lang.RuntimeException: wrapped\n\tat a.B.c(B.java:1)\n"
+        for i in 0..<9 { log += "Caused by: java.io.IOException: layer \(i)\n\tat a.B.c(B.java:\(i))\n" }
+        log += "Caused by: java.net.ConnectException: Connection refused\n\tat a.B.c(B.java:99)\n"
+        #expect(classify(log, with: set).map(\.1) == ["refused"])
+        #expect(classify(log, with: set.withoutPrefilter()).map(\.1) == ["refused"])
+        #expect(classify(log.replacingAll("java.net.ConnectException", with: "java.lang.Oops"), with: set).map(\.1) == ["io"])
     }
 
     @Test func jsonMessageAndFields() throws {

@@ -1,7 +1,8 @@
-// Generated from rules/patterns by `make pack`; do not edit.
+// Generated from rules/patterns and rules/alerts by `make pack`; do not edit.
 enum BuiltinPack {
+    /// (path under rules/, text), folder by folder, files in name order.
     static let files: [(String, String)] = [
-        ("calendar_sync.yaml", #"""
+        ("patterns/calendar_sync.yaml", #"""
 # calendar-sync: records that say a sync SUCCEEDED. They are not errors, so
 # they get their own class `success` (declared below) and severity `info`;
 # alert rules that compute error ratios exclude `severity="info"`.
@@ -42,7 +43,7 @@ patterns:
       - '2025-10-27 10:30:00,000 INFO [othersvc.sync] synced user=1059 calendar=primary events_upserted=3'
 
 """#),
-        ("generic.yaml", #"""
+        ("patterns/generic.yaml", #"""
 # Catch-alls of class other_error, priority 0: tried after every class
 # pattern, so they only count records that nothing more specific explains.
 #
@@ -224,7 +225,7 @@ patterns:
       - '{"__REALTIME_TIMESTAMP":"1761559200123456","_HOSTNAME":"app-01","SYSLOG_IDENTIFIER":"api","PRIORITY":"6","MESSAGE":"worker started"}'
 
 """#),
-        ("http_access.yaml", #"""
+        ("patterns/http_access.yaml", #"""
 # HTTP server logs: nginx / Apache access logs (common and combined format),
 # nginx and Apache error logs, and JSON access logs with a status field.
 #
@@ -430,7 +431,7 @@ patterns:
       - '[Mon Oct 27 10:00:00.123456 2025] [mpm_event:notice] [pid 4411:tid 140201] AH00489: Apache/2.4.62 (Debian) configured -- resuming normal operations'
 
 """#),
-        ("http_client.yaml", #"""
+        ("patterns/http_client.yaml", #"""
 # HTTP status errors seen from the client side: Python requests / urllib /
 # httpx / google-api-python-client, Go, Java (Spring RestTemplate/WebClient),
 # Node (axios), and plain "HTTP 503 Service Unavailable" wording; plus rate
@@ -520,7 +521,7 @@ patterns:
       - '2025-10-27 10:00:00,123 [INFO] [api] rate limit headroom 98% (x-ratelimit-remaining=4900)'
 
 """#),
-        ("network.yaml", #"""
+        ("patterns/network.yaml", #"""
 # Network timeouts and refused connections, by ecosystem, then broad
 # catch-alls (priority 50).
 #
@@ -722,7 +723,7 @@ patterns:
       - '2025-10-27 10:00:00,123 [INFO] [api] Connection pool: 3 idle, 2 in use'
 
 """#),
-        ("oauth.yaml", #"""
+        ("patterns/oauth.yaml", #"""
 # OAuth 2.0 errors as raised by oauthlib / requests-oauthlib, google-auth,
 # google-api-python-client, MSAL (Azure AD) and the Slack SDK.
 #
@@ -850,7 +851,7 @@ patterns:
       - '{"timestamp":"2025-10-27T10:00:03.447Z","level":"INFO","service":"auth-service","message":"column user_oauth_tokens.scope present","user_id":92366}'
 
 """#),
-        ("postgresql.yaml", #"""
+        ("patterns/postgresql.yaml", #"""
 # PostgreSQL server log lines and client-side errors (psycopg2, psycopg 3,
 # asyncpg, SQLAlchemy, Django, pgx, JDBC), plus the MySQL / SQLite spellings
 # of the same schema errors.
@@ -860,9 +861,14 @@ patterns:
 # as printed by the server log (`ERROR:  ...`, two spaces) and re-raised
 # verbatim by the drivers (`psycopg2.errors.UndefinedColumn: ...`).
 #
-# Priorities: 200 the production incident (oauth_token_scope), 100 class
-# patterns. Schema errors are critical: they mean code and schema disagree
-# (a missing migration) and every request on that path fails.
+# Priorities: 100, like the class patterns of the other files, so that in a
+# traceback the final exception decides (the exception lines are offered
+# first only among patterns of equal priority). oauth_token_scope, the
+# production incident, beats undefined_column on the same line by coming
+# first in this file; above 100 it would also win as the mere cause of
+# another error (python_psycopg2.log line 25 is db_schema). Schema errors are
+# critical: they mean code and schema disagree (a missing migration) and
+# every request on that path fails.
 patterns:
   # The production incident: the deployed code selects user_oauth_tokens.scope,
   # the migration that adds it has not run. All three spellings (driver
@@ -871,7 +877,7 @@ patterns:
     class: undefined_column
     match: '\bcolumn (?<table>user_oauth_tokens)\.(?<column>scope) does not exist'
     severity: critical
-    priority: 200
+    priority: 100
     labels: {category: oauth}
     examples:
       - 'psycopg2.errors.UndefinedColumn: column user_oauth_tokens.scope does not exist at character 366'
@@ -1038,7 +1044,7 @@ patterns:
       - '2025-10-27 10:00:00.123 UTC [2211] LOG:  database system is ready to accept connections'
 
 """#),
-        ("ssh_pam.yaml", #"""
+        ("patterns/ssh_pam.yaml", #"""
 # OpenSSH sshd, PAM (pam_unix), sudo/su and old Linux login daemons.
 #
 # Several examples are copied verbatim from the Loghub OpenSSH and Linux
@@ -1211,6 +1217,242 @@ patterns:
     counterexamples:
       - '2025-10-27 10:00:00,123 [INFO] [auth-service] metrics: authentication_failed_total=0'
       - 'Jun 14 15:16:02 combo sshd(pam_unix)[19937]: check pass; user unknown'
+
+"""#),
+        ("alerts/calendar-sync.yaml", #"""
+# Alerts drawn from the calendar-sync incident of 2025-10-27
+# (samples/calendar-sync-incident.log): v2.14.0 was deployed with
+# RUN_MIGRATIONS=false, so every query of user_oauth_tokens.scope failed with
+# UndefinedColumn until the migration was run by hand 19 minutes later.
+#
+# Evaluated every 15s on the logs' own event time. Windows are exact:
+# increase(x[1m]) is the number of matching records in (t-1m, t].
+# Rule unit tests: rules/tests/calendar-sync_test.yaml.
+groups:
+  - name: calendar-sync
+    interval: 15s
+    rules:
+      # The exact production failure: the code reads a column that the
+      # (skipped) migration 0042 adds. One record is enough; keep firing for
+      # 5m so a flapping deploy does not resolve and re-page every minute.
+      - alert: CalendarSyncOAuthTokenScopeError
+        expr: |
+          sum without (severity) (
+            increase(logwarden_matches_total{pattern="oauth_token_scope"}[1m])
+          ) > 0
+        for: 0m
+        keep_firing_for: 5m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'OAuth token scope column missing ({{ $labels.table }}.{{ $labels.column }})'
+          description: >-
+            {{ printf "%.0f" $value }} record(s) in the last minute failed with
+            "column {{ $labels.table }}.{{ $labels.column }} does not exist".
+            The deployed code expects a schema migration that has not run
+            (e.g. 0042_add_scope_to_user_oauth_tokens with RUN_MIGRATIONS=false):
+            run the pending migration or roll the deploy back.
+
+      # Any query of a column the database does not have (PostgreSQL, MySQL,
+      # SQLite wordings; every pattern of class undefined_column, including
+      # oauth_token_scope above).
+      - alert: DatabaseUndefinedColumn
+        expr: |
+          sum by (pattern, table, column) (
+            increase(logwarden_matches_total{class="undefined_column"}[5m])
+          ) > 0
+        for: 0m
+        keep_firing_for: 5m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'Query of a column that does not exist: {{ $labels.column }}'
+          description: >-
+            {{ printf "%.0f" $value }} record(s) of pattern {{ $labels.pattern }}
+            in the last 5m report that column {{ $labels.column }} does not
+            exist. Code and schema are out of step: check the pending
+            migrations of the last deploy.
+
+      # Missing relation, schema or database (class db_schema).
+      - alert: DatabaseSchemaError
+        expr: |
+          sum by (pattern, relation, schema, database) (
+            increase(logwarden_matches_total{class="db_schema"}[5m])
+          ) > 0
+        for: 0m
+        keep_firing_for: 5m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'Database schema error ({{ $labels.pattern }} {{ $labels.relation }}{{ $labels.schema }}{{ $labels.database }})'
+          description: >-
+            {{ printf "%.0f" $value }} record(s) in the last 5m report a missing
+            table, schema or database. Check that migrations ran and that the
+            service points at the right database.
+
+      # Absence: no successful sync record in the last 15m. A counter that
+      # exists at 0 is never absent(), so the rule asks for a zero increase.
+      # The second operand is the counter's total (records up to now, or ever
+      # with --state): it limits the alert to hosts that have logged a
+      # successful sync before. Without it the default pack would fire on
+      # every host that does not run calendar-sync, and at start-up before
+      # the first sync. It deliberately does not require other logs to be
+      # flowing: a worker that hangs silently is exactly what this catches.
+      - alert: CalendarSyncNoSuccessfulSync
+        expr: |
+          sum(increase(logwarden_matches_total{pattern="calendar_sync_succeeded"}[15m])) == 0
+          and on ()
+          sum(logwarden_matches_total{pattern="calendar_sync_succeeded"}) > 0
+        for: 0m
+        labels:
+          severity: high
+        annotations:
+          summary: 'No successful calendar sync for 15 minutes'
+          description: >-
+            calendar-sync has logged no successful sync ("synced user=...",
+            "incremental sync ... 0 failed", "sync pass finished ... errors=0")
+            in the last 15m, although it did before. Workers may be stuck,
+            crashing or failing every sync: look at the errors of the same
+            period.
+
+"""#),
+        ("alerts/log-errors.yaml", #"""
+# Generic alerts over every pattern of the default pack, evaluated every
+# minute on the logs' own event time. Error records are matched records of
+# any pattern whose severity is not "info" (info patterns, such as
+# calendar_sync_succeeded of class "success", record good news).
+# Rule unit tests: rules/tests/log-errors_test.yaml and rules/tests/auth_test.yaml.
+groups:
+  - name: log-errors
+    interval: 1m
+    rules:
+      # Share of error records among all records read, in percent. Dividing
+      # by (records >= 20) both avoids a division by zero and ignores quiet
+      # periods where 1 error out of 2 records would be 50%.
+      - alert: LogErrorRatioHigh
+        expr: |
+          100 * sum(increase(logwarden_matches_total{severity!="info"}[5m]))
+            / (sum(increase(logwarden_records_total[5m])) >= 20)
+          > 10
+        for: 5m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Error records are {{ printf "%.0f" $value }}% of all log records'
+          description: >-
+            {{ printf "%.1f" $value }}% of the records of the last 5m were
+            classified as errors (more than 10% for 5m). See the top patterns
+            with 'logwarden history' or the evidence of this alert.
+
+      - alert: LogErrorRatioCritical
+        expr: |
+          100 * sum(increase(logwarden_matches_total{severity!="info"}[5m]))
+            / (sum(increase(logwarden_records_total[5m])) >= 20)
+          > 50
+        for: 2m
+        labels:
+          severity: critical
+        annotations:
+          summary: 'Most log records are errors ({{ printf "%.0f" $value }}%)'
+          description: >-
+            {{ printf "%.1f" $value }}% of the records of the last 5m were
+            classified as errors (more than 50% for 2m): the service is
+            failing most of what it does.
+
+      # Failures that keep coming: more than 5 error records of one class in
+      # 10m, sustained for 5m.
+      - alert: LogFailuresIncreasing
+        expr: |
+          sum by (class) (
+            increase(logwarden_matches_total{severity!="info"}[10m])
+          ) > 5
+        for: 5m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Repeated {{ $labels.class }} failures ({{ printf "%.0f" $value }} in 10m)'
+          description: >-
+            {{ printf "%.0f" $value }} records of class {{ $labels.class }} in
+            the last 10m, more than 5 for at least 5m.
+
+      # Timeouts in the last 5m above 3x the average 5m of the last hour
+      # (the hour's count / 12), with at least 5 timeouts. The last operand
+      # asks for a full hour of history (some record older than 1h): without
+      # it every steady stream of timeouts looks like a spike at start-up.
+      - alert: TimeoutSpike
+        expr: |
+          sum(increase(logwarden_matches_total{class="timeout"}[5m]))
+            > 3 * sum(increase(logwarden_matches_total{class="timeout"}[1h])) / 12
+          and
+          sum(increase(logwarden_matches_total{class="timeout"}[5m])) >= 5
+          and on ()
+          sum(logwarden_records_total) > sum(increase(logwarden_records_total[1h]))
+        for: 1m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Timeout spike: {{ printf "%.0f" $value }} timeouts in 5m'
+          description: >-
+            {{ printf "%.0f" $value }} timeout records in the last 5m, more
+            than 3 times the average 5m of the last hour. A dependency is
+            slow or unreachable.
+
+      # A single refused connection (a restart) never fires: the condition
+      # holds for 10m after each refusal, so firing needs refusals spread
+      # over more than 10m.
+      - alert: ConnectionRefusedPersistent
+        expr: |
+          sum by (component) (
+            increase(logwarden_matches_total{class="connection_refused"}[10m])
+          ) > 0
+        for: 10m
+        labels:
+          severity: high
+        annotations:
+          summary: 'Connections refused for 10m (component="{{ $labels.component }}")'
+          description: >-
+            {{ printf "%.0f" $value }} "connection refused" records in the last
+            10m, and refusals for at least 10m: the server is down or not
+            listening. Check the service and its address.
+
+      - alert: RateLimited
+        expr: |
+          sum by (pattern) (
+            increase(logwarden_matches_total{class="rate_limited"}[5m])
+          ) > 10
+        for: 5m
+        labels:
+          severity: warning
+        annotations:
+          summary: 'Rate limited: {{ printf "%.0f" $value }} records in 5m ({{ $labels.pattern }})'
+          description: >-
+            {{ printf "%.0f" $value }} rate-limit records ({{ $labels.pattern }})
+            in the last 5m, more than 10 for 5m. Requests are being throttled
+            (HTTP 429, quota or limit_req): slow down or raise the quota.
+
+  - name: auth
+    interval: 1m
+    rules:
+      # Brute force: more than 10 authentication failures from one source
+      # address in 5m. `source` is captured by the sshd and pam_unix patterns
+      # (rules/patterns/ssh_pam.yaml); failures without an address (sudo,
+      # local PAM) have no source label and are left out.
+      - alert: AuthFailureBurstBySource
+        expr: |
+          sum by (source) (
+            increase(logwarden_matches_total{class="auth_failure", source!=""}[5m])
+          ) > 10
+        for: 1m
+        keep_firing_for: 5m
+        labels:
+          severity: high
+        annotations:
+          summary: 'Authentication failures from {{ $labels.source }}: {{ printf "%.0f" $value }} in 5m'
+          description: >-
+            {{ $labels.source }} caused {{ printf "%.0f" $value }} authentication
+            failures (sshd/PAM) in the last 5m: a brute-force or
+            credential-stuffing attempt. Consider blocking the address
+            (fail2ban) and check for a successful login from it.
 
 """#),
     ]
