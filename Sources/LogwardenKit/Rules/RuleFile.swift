@@ -16,10 +16,17 @@ public struct RuleDefinition: Sendable {
     public var recordLabels: [(name: String, value: String)] = []
     public var annotations: [(name: String, template: Template)] = []
     public var location: SourceLocation
+    /// Where `expr` is in its file: errors found later name the column of their sub-expression.
+    public var exprPosition: ScalarPosition? = nil
     /// A stable identity: a rule with another expression, `for` or labels starts over.
     public var fingerprint: String {
         "\(kind)|\(name)|\(exprSource)|\(forDuration)|\(keepFiringFor)|" + labels.map { "\($0.name)=\($0.template.source)" }.joined(separator: ",")
             + recordLabels.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// The file position of byte `offset` of the expression (the rule's own without one).
+    public func location(ofExpr offset: Int) -> SourceLocation {
+        exprPosition?.location(ofOffset: offset) ?? location
     }
 }
 
@@ -68,6 +75,7 @@ public enum RuleFile {
                 }
             }
         }
+        diags += RuleCheck.run(groups)
         return (groups, Diagnostics.sorted(diags))
     }
 
@@ -134,11 +142,12 @@ public enum RuleFile {
             diags.append(Diagnostic(here, "\(what) has no 'expr'"))
             return nil
         }
+        let position = doc.position(exprNode)
         var expr = Expr.number(0)
         do { expr = try ExprParser.parse(source) } catch {
-            diags.append(Diagnostic(doc.location(exprNode, valueOffset: error.offset), "\(what): expr: \(error.message)"))
+            diags.append(Diagnostic(position.location(ofOffset: error.offset), "\(what): expr: \(error.message)"))
         }
-        var def = RuleDefinition(kind: kind, name: name, expr: expr, exprSource: source, location: here)
+        var def = RuleDefinition(kind: kind, name: name, expr: expr, exprSource: source, location: here, exprPosition: position)
         if kind == .record {
             for key in ["for", "keep_firing_for", "annotations"] where m[key] != nil {
                 diags.append(Diagnostic(doc.location(m[key]), "\(what): '\(key)' only goes with alerting rules"))

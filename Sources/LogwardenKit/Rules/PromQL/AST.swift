@@ -64,6 +64,24 @@ public indirect enum Expr: Sendable {
         }
     }
 
+    /// Calls `visit` on this node and on every node inside it, outer ones first.
+    func walk(_ visit: (Expr) -> Void) {
+        visit(self)
+        switch self {
+        case let .call(_, args, _): args.forEach { $0.walk(visit) }
+        case let .aggregate(_, p, e, _, _, _): p?.walk(visit); e.walk(visit)
+        case let .binary(_, l, r, _, _, _): l.walk(visit); r.walk(visit)
+        case let .unary(_, e), let .paren(e): e.walk(visit)
+        default: break
+        }
+    }
+
+    /// Without the parentheses around it.
+    var unparenthesized: Expr {
+        if case let .paren(inner) = self { return inner.unparenthesized }
+        return self
+    }
+
     /// Every range used, for the bucket width and how much history to keep.
     public var ranges: [Int64] {
         switch self {

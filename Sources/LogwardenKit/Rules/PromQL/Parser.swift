@@ -236,7 +236,8 @@ public struct ExprParser {
             }
         }
         try Functions.check(name, args, at)
-        return .call(name, args, offset: at)
+        // `rate((x[5m]))` is `rate(x[5m])`, as in Prometheus: every reader of a range expects it bare.
+        return .call(name, args.map { $0.type == .matrix ? $0.unparenthesized : $0 }, offset: at)
     }
 
     private mutating func labelList() throws(ExprError) -> [String] {
