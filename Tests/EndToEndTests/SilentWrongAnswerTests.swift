@@ -40,4 +40,46 @@ import Testing
         #expect(scan.stderr.hasPrefix(problem + "\n"), "\(scan.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/report.xml"))
     }
+
+    static func severityRules(_ severity: String) -> String {
+        """
+        groups:
+          - name: g
+            interval: 1m
+            rules:
+              - alert: JobFailed
+                expr: sum(increase(logwarden_matches_total{pattern="job_failed"}[5m])) > 0
+                \(severity.isEmpty ? "" : "labels: {severity: \(severity)}")
+
+        """
+    }
+
+    @Test func aSeverityInAnotherCaseIsRefusedEverywhere() throws {
+        let dir = try fixture(Self.severityRules("Critical"))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let problem = "a.yaml:7:28: alert 'JobFailed': unknown severity 'Critical'; use one of critical | high | warning | medium | low | info; did you mean 'critical'?"
+        let check = try CLI.run(["check", "p.yaml", "a.yaml"], cwd: dir)
+        #expect(check.status == 1)
+        #expect(check.stderr == problem + "\nlogwarden check: 1 problem found\n")
+        let scan = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "critical", "app.log"], cwd: dir)
+        #expect(scan.status == 2)
+        #expect(scan.stderr.hasPrefix(problem + "\n"), "\(scan.stderr)")
+        let watch = try CLI.run(["watch", "--rules", "p.yaml", "--rules", "a.yaml", "-"], stdin: Self.log, cwd: dir)
+        #expect(watch.status == 2)
+        #expect(watch.stderr.hasPrefix(problem + "\n"), "\(watch.stderr)")
+    }
+
+    @Test func failOnRanksTheFixedSeverityAndNoneCountsAsInfo() throws {
+        let dir = try fixture(Self.severityRules("critical"))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let critical = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "critical", "app.log"], cwd: dir)
+        #expect(critical.status == 1, "\(critical.stderr)")
+        #expect(critical.stdout.hasSuffix("1 alert fired: 1 critical. Exit 1: at or above --fail-on critical.\n"), "\(critical.stdout)")
+        try Self.severityRules("").write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
+        let info = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "info", "app.log"], cwd: dir)
+        #expect(info.status == 1, "\(info.stderr)")
+        #expect(info.stdout.hasSuffix("1 alert fired: 1 without severity. Exit 1: at or above --fail-on info.\n"), "\(info.stdout)")
+        let low = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "low", "app.log"], cwd: dir)
+        #expect(low.status == 0, "\(low.stderr)")
+    }
 }

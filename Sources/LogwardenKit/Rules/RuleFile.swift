@@ -101,7 +101,11 @@ public enum RuleFile {
         let interval = duration(m, "interval", doc, &diags) ?? defaultInterval
         if interval <= 0 { diags.append(Diagnostic(doc.location(m["interval"]), "group '\(name)': interval must be positive")) }
         let limit = m.int("limit", &diags) ?? 0
-        let labels = m.stringMap("labels", &diags).map { ($0.key, $0.value) }
+        let labelNodes = m.stringMap("labels", &diags)
+        for l in labelNodes where l.key == "severity" {
+            if let problem = Severity.problem(l.value) { diags.append(Diagnostic(doc.location(l.node), "group '\(name)': \(problem)")) }
+        }
+        let labels = labelNodes.map { ($0.key, $0.value) }
         var rules: [RuleDefinition] = []
         if let list = m["rules"] {
             guard case let .sequence(items) = list else {
@@ -161,6 +165,11 @@ public enum RuleFile {
         for (key, value, node) in merged {
             if !PatternFile.isLabelName(key) || key == "alertname" {
                 diags.append(Diagnostic(node.map { doc.location($0) } ?? here, "\(what): invalid label name '\(key)'"))
+                continue
+            }
+            // Group labels were checked with their group. A templated one is checked when it is expanded.
+            if key == "severity", let node, kind == .record || !value.contains("{{"), let problem = Severity.problem(value) {
+                diags.append(Diagnostic(doc.location(node), "\(what): \(problem)"))
                 continue
             }
             if kind == .record {

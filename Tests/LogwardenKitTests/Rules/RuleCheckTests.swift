@@ -70,6 +70,50 @@ struct RuleCheckTests {
         #expect(groups.map(\.name) == ["g", "other"])
     }
 
+    @Test func aSeverityMustBeOneOfTheSixExactly() {
+        let (_, diags) = loadRules("""
+        groups:
+          - name: g
+            labels: {severity: Warn}
+            rules:
+              - alert: Capital
+                expr: vector(1)
+                labels: {severity: Critical}
+              - alert: Fine
+                expr: vector(1)
+                labels: {severity: medium}
+              - alert: Templated
+                expr: vector(1)
+                labels: {severity: '{{ $labels.level }}'}
+              - record: x:y
+                expr: vector(1)
+                labels: {severity: urgent}
+        """)
+        #expect(diags == [
+            "a.yaml:3:24: group 'g': unknown severity 'Warn'; use one of critical | high | warning | medium | low | info; did you mean 'warning'?",
+            "a.yaml:7:28: alert 'Capital': unknown severity 'Critical'; use one of critical | high | warning | medium | low | info; did you mean 'critical'?",
+            "a.yaml:16:28: record 'x:y': unknown severity 'urgent'; use one of critical | high | warning | medium | low | info",
+        ])
+    }
+
+    @Test func aPatternSeverityGetsTheSameHint() {
+        var files = RuleFiles()
+        var diags: [Diagnostic] = []
+        files.add(RuleFiles.File(path: "p.yaml", text: "patterns:\n  - {name: a, class: timeout, severity: HIGH, match: a}\n"), &diags)
+        #expect(PatternSet.loadReporting(files).1.map(\.description) == [
+            "p.yaml:2:41: pattern 'a': unknown severity 'HIGH'; use one of critical | high | warning | medium | low | info; did you mean 'high'?",
+        ])
+    }
+
+    @Test func suggestionsAreNearNamesOnly() {
+        #expect(Suggestion.closest("hots", among: ["host", "pattern"]) == "host")
+        #expect(Suggestion.closest("logwarden_match_total", among: ["logwarden_matches_total", "logwarden_records_total"]) == "logwarden_matches_total")
+        #expect(Suggestion.closest("up", among: ["logwarden_matches_total", "ALERTS"]) == nil)
+        #expect(Suggestion.closest("crit", among: ["critical", "high"]) == "critical")
+        #expect(Suggestion.closest("urgent", among: ["critical", "high", "warning"]) == nil)
+        #expect(Suggestion.distance("Critical", "critical") == 0)
+    }
+
     @Test func aParenthesizedRangeIsTheRangeItself() throws {
         let source = FakeSource()
         source.add("m", [("pattern", "a")], total: 10, window: 3)
