@@ -124,7 +124,9 @@ struct Scan: ParsableCommand {
         }
         sink.finish()
         buffered?.flush()
-        for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
+        // A rule that failed at evaluation makes the run's answer incomplete: exit 2.
+        let ruleProblems = engine?.problems ?? []
+        for problem in ruleProblems { Console.error("logwarden: \(problem)") }
         if let notifier {
             // Alerts still firing are re-sent when due, valid from the last evaluation.
             if let engine, let last = engine.groups.compactMap(\.lastEvaluation).max() {
@@ -137,7 +139,7 @@ struct Scan: ParsableCommand {
         }
 
         let errors = expanded.errors + result.errors
-        var status: Int32 = errors.isEmpty ? 0 : 2
+        var status: Int32 = errors.isEmpty && ruleProblems.isEmpty ? 0 : 2
         var stateError = result.stateError
         if stateError == nil, let state {
             do throws(StateError) { try state.commitOutbox() } catch { stateError = error }
@@ -158,18 +160,18 @@ struct Scan: ParsableCommand {
             }
         }
         if let junit {
-            do throws(OutputError) { try AtomicFile.write(CIReports.junit(groups: groups, fired: fired), to: junit) } catch {
+            do throws(OutputError) { try AtomicFile.write(CIReports.junit(groups: groups, fired: fired, problems: ruleProblems), to: junit) } catch {
                 Console.error("logwarden: --report junit \(error.description)")
                 status = 2
             }
         }
-        if github { Console.out(CIReports.github(fired)) }
+        if github { Console.out(CIReports.github(fired, problems: ruleProblems)) }
         for error in errors { Console.error("logwarden: \(error.description)") }
         // The summary is this run's; the textfile's counters are cumulative across runs.
         let summary = ScanSummary(counts: state.map { result.counts.since($0.base) } ?? result.counts, exitStatus: status)
         switch output {
         case .text:
-            Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status))
+            Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status, ruleProblems: ruleProblems.count))
         case .json:
             Console.out(summary.json(fired: fired).rendered + "\n")
         }

@@ -98,7 +98,7 @@ struct Watch: ParsableCommand {
         let redactor = try RuleLoading.redactor(redact)
         let reading = self.reading
         let config: LiveConfig
-        do { config = try Self.load(reading, lateness: lateness, redactor: redactor) } catch {
+        do { config = try Self.load(reading, lateness: lateness, redactor: redactor, logger: logger) } catch {
             Console.error(error.description)
             Console.error("logwarden: the rules above are invalid; fix them (see 'logwarden check') and run again")
             throw ExitCode(2)
@@ -132,7 +132,7 @@ struct Watch: ParsableCommand {
         if let warning = NotifyOptions.connect(notifier, to: state) { logger.warning("\(warning)") }
         let pipeline = WatchPipeline(inputs: inputs.isEmpty ? ["-"] : inputs, options: options, config: config, state: state, control: control,
                                      signals: signals, sink: sink, logger: logger) { () throws(ConfigError) -> LiveConfig in
-            try Self.load(reading, lateness: lateness, redactor: redactor)
+            try Self.load(reading, lateness: lateness, redactor: redactor, logger: logger)
         }
         pipeline.notifier = notifier
         pipeline.templates = templateOptions.watch(redactor: redactor, state: state)
@@ -148,13 +148,16 @@ struct Watch: ParsableCommand {
     }
 
     /// Patterns and rules from --rules, or every problem as FILE:LINE:COL.
-    static func load(_ reading: ReadingOptions, lateness: Int64, redactor: Redactor) throws(ConfigError) -> LiveConfig {
+    static func load(_ reading: ReadingOptions, lateness: Int64, redactor: Redactor, logger: Logger) throws(ConfigError) -> LiveConfig {
         let files: RuleFiles
         do { files = try reading.ruleFiles() } catch { throw ConfigError(error.description) }
         let patterns: PatternSet
         do { patterns = try PatternSet.load(files) } catch { throw ConfigError(error.description) }
         let (groups, problems) = RuleFile.load(files)
         if !problems.isEmpty { throw ConfigError(Diagnostics(problems).description) }
-        return LiveConfig(patterns: patterns, engine: RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor))
+        let engine = RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor)
+        // Once per rule (and per configuration): logwarden_rule_evaluation_failures_total counts every one.
+        engine?.onProblem = { problem in logger.error("\(problem)", metadata: ["rule_group": "\(problem.group)", "rule": "\(problem.rule)"]) }
+        return LiveConfig(patterns: patterns, engine: engine)
     }
 }

@@ -82,4 +82,99 @@ import Testing
         let low = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "low", "app.log"], cwd: dir)
         #expect(low.status == 0, "\(low.stderr)")
     }
+
+    /// One rule that fails at every evaluation once there are two job_failed series (only the
+    /// data can tell), one that works.
+    static let failingRules = """
+        groups:
+          - name: g
+            interval: 1m
+            rules:
+              - alert: RatioPerPattern
+                expr: logwarden_matches_total / on() logwarden_matches_total > 0
+                labels: {severity: warning}
+              - alert: JobFailed
+                expr: sum(increase(logwarden_matches_total{pattern="job_failed"}[5m])) > 0
+                labels: {severity: critical}
+
+        """
+    static let failure = "a.yaml:6:39: rule 'RatioPerPattern' failed at 2025-10-27T10:01:00Z (and 2 later evaluations): many-to-many matching not allowed: several series on the right of '/' share the labels {}; use on()/ignoring() to tell them apart; until it is fixed its alerts are missing from the results"
+
+    @Test func aRuleThatFailsAtEvaluationExitsTwoAndIsAnErrorInTheReports() throws {
+        let dir = try fixture(Self.failingRules)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["check", "p.yaml", "a.yaml"], cwd: dir).status == 0)
+        let scan = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "critical",
+                                "--report", "junit", "report.xml", "--report", "github", "app.log"], cwd: dir)
+        #expect(scan.status == 2)
+        #expect(scan.stderr == "logwarden: " + Self.failure + "\n")
+        #expect(scan.stdout.contains("\n::error file=a.yaml,line=6,col=39,title=rule 'RatioPerPattern' failed at evaluation::a.yaml:6:39: rule 'RatioPerPattern' failed at 2025-10-27T10:01:00Z"), "\(scan.stdout)")
+        #expect(scan.stdout.hasSuffix("1 alert fired: 1 critical.\n1 rule failed at evaluation or gave an unknown severity (see stderr). Exit 2.\n"), "\(scan.stdout)")
+        let junit = try String(contentsOfFile: dir + "/report.xml", encoding: .utf8)
+        #expect(junit.contains(#"<testsuites name="logwarden" tests="2" failures="1" errors="1">"#), "\(junit)")
+        #expect(junit.contains("""
+                <testcase classname="g" name="RatioPerPattern">
+                  <error type="evaluation" message="many-to-many matching not allowed: several series on the right of &apos;/&apos; share the labels {}; use on()/ignoring() to tell them apart">a.yaml:6:39: rule &apos;RatioPerPattern&apos; failed at
+            """), "\(junit)")
+        let json = try CLI.run(["scan", "--output", "json", "--rules", "p.yaml", "--rules", "a.yaml", "app.log"], cwd: dir)
+        #expect(json.status == 2)
+        #expect(json.stdout.hasSuffix(#""exitStatus":2}"# + "\n"), "\(json.stdout)")
+    }
+
+    @Test func aRuleTestFailsWhenItsRuleFailsAtEvaluation() throws {
+        let dir = try fixture(Self.failingRules)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        rules: [p.yaml, a.yaml]
+        tests:
+          - name: job failures fire
+            input_file: app.log
+            alert_rule_test:
+              - {eval_time: 2m, alertname: JobFailed, exp_alerts: [{exp_labels: {severity: critical}}]}
+
+        """.write(toFile: dir + "/t.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["test", "t.yaml"], cwd: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("FAIL  t.yaml: job failures fire\n  rule: ./a.yaml:6:39: rule 'RatioPerPattern' failed at 2025-10-27T10:01:00Z"), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("0 passed, 1 failed\n"))
+    }
+
+    @Test func watchLogsAFailingRuleOnceAndKeepsItsExitStatus() throws {
+        let dir = try fixture(Self.failingRules)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLI.run(["watch", "--time", "event", "--rules", "p.yaml", "--rules", "a.yaml", "--textfile", "out.prom", "-"],
+                            stdin: Self.log, cwd: dir)
+        #expect(r.status == 0)
+        let logged = r.stderr.split(separator: "\n").filter { $0.contains("RatioPerPattern") }
+        #expect(logged.count == 1)
+        #expect(logged.first?.contains("level=error msg=\"a.yaml:6:39: rule 'RatioPerPattern' failed at 2025-10-27T10:01:00Z:") == true, "\(r.stderr)")
+        let prom = try String(contentsOfFile: dir + "/out.prom", encoding: .utf8)
+        #expect(prom.contains(#"logwarden_rule_evaluation_failures_total{rule="RatioPerPattern",rule_group="g"} 3"#), "\(prom)")
+    }
+
+    @Test func aTemplatedSeverityIsCheckedWhenItIsExpanded() throws {
+        let dir = try fixture("""
+        groups:
+          - name: g
+            interval: 1m
+            rules:
+              - alert: JobFailed
+                expr: sum by (host) (increase(logwarden_matches_total{pattern="job_failed"}[5m])) > 0
+                labels: {severity: '{{ $labels.host }}'}
+              - alert: Constant
+                expr: vector(1)
+                labels: {severity: '{{ "Critical" }}'}
+
+        """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let check = try CLI.run(["check", "p.yaml", "a.yaml"], cwd: dir)
+        #expect(check.status == 1)
+        #expect(check.stderr.hasPrefix("a.yaml:10:28: alert 'Constant': its template gives unknown severity 'Critical'; use one of critical | high | warning | medium | low | info; did you mean 'critical'?\n"), "\(check.stderr)")
+        let lines = try String(contentsOfFile: dir + "/a.yaml", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        try lines.prefix(7).joined(separator: "\n").write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
+        let scan = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "info", "app.log"], cwd: dir)
+        #expect(scan.status == 2)
+        #expect(scan.stderr == "logwarden: a.yaml:5:9: rule 'JobFailed' at 2025-10-27T10:01:00Z: its templated severity label expanded to 'alpha', which --fail-on ranks as info; make the template give one of critical | high | warning | medium | low | info\n")
+        #expect(scan.stdout.hasSuffix("1 alert fired: 1 with unknown severity 'alpha'.\n1 rule failed at evaluation or gave an unknown severity (see stderr). Exit 2.\n"), "\(scan.stdout)")
+    }
 }

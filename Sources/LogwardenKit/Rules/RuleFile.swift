@@ -167,9 +167,11 @@ public enum RuleFile {
                 diags.append(Diagnostic(node.map { doc.location($0) } ?? here, "\(what): invalid label name '\(key)'"))
                 continue
             }
-            // Group labels were checked with their group. A templated one is checked when it is expanded.
-            if key == "severity", let node, kind == .record || !value.contains("{{"), let problem = Severity.problem(value) {
-                diags.append(Diagnostic(doc.location(node), "\(what): \(problem)"))
+            // Group labels were checked with their group; one that depends on the alert is
+            // checked when it is expanded.
+            if key == "severity", let node, let shown = kind == .record ? value : try? Template(value).constantOutput,
+               let problem = Severity.problem(shown) {
+                diags.append(Diagnostic(doc.location(node), "\(what): " + (shown == value ? problem : "its template gives \(problem)")))
                 continue
             }
             if kind == .record {

@@ -88,11 +88,18 @@ struct RuleCheckTests {
               - record: x:y
                 expr: vector(1)
                 labels: {severity: urgent}
+              - alert: ConstantTemplate
+                expr: vector(1)
+                labels: {severity: '{{ "Critical" }}'}
+              - alert: ConstantAndFine
+                expr: vector(1)
+                labels: {severity: '{{ if true }}high{{ end }}'}
         """)
         #expect(diags == [
             "a.yaml:3:24: group 'g': unknown severity 'Warn'; use one of critical | high | warning | medium | low | info; did you mean 'warning'?",
             "a.yaml:7:28: alert 'Capital': unknown severity 'Critical'; use one of critical | high | warning | medium | low | info; did you mean 'critical'?",
             "a.yaml:16:28: record 'x:y': unknown severity 'urgent'; use one of critical | high | warning | medium | low | info",
+            "a.yaml:19:28: alert 'ConstantTemplate': its template gives unknown severity 'Critical'; use one of critical | high | warning | medium | low | info; did you mean 'critical'?",
         ])
     }
 
