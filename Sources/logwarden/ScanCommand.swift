@@ -90,6 +90,7 @@ struct Scan: ParsableCommand {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
+        RuleLoading.warn(groups, patterns)
         let redactor = try RuleLoading.redactor(redact)
         let engine = RuleEngine.make(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
                                         redactor: redactor)

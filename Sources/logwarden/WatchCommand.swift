@@ -155,6 +155,7 @@ struct Watch: ParsableCommand {
         do { patterns = try PatternSet.load(files) } catch { throw ConfigError(error.description) }
         let (groups, problems) = RuleFile.load(files)
         if !problems.isEmpty { throw ConfigError(Diagnostics(problems).description) }
+        for w in SelectorCheck.run(groups, patterns: patterns) { logger.warning("\(w)") }
         let engine = RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor)
         // Once per rule (and per configuration): logwarden_rule_evaluation_failures_total counts every one.
         engine?.onProblem = { problem in logger.error("\(problem)", metadata: ["rule_group": "\(problem.group)", "rule": "\(problem.rule)"]) }

@@ -177,4 +177,52 @@ import Testing
         #expect(scan.stderr == "logwarden: a.yaml:5:9: rule 'JobFailed' at 2025-10-27T10:01:00Z: its templated severity label expanded to 'alpha', which --fail-on ranks as info; make the template give one of critical | high | warning | medium | low | info\n")
         #expect(scan.stdout.hasSuffix("1 alert fired: 1 with unknown severity 'alpha'.\n1 rule failed at evaluation or gave an unknown severity (see stderr). Exit 2.\n"), "\(scan.stdout)")
     }
+
+    static let typoRules = """
+        groups:
+          - name: g
+            interval: 1m
+            rules:
+              - alert: Typos
+                expr: increase(logwarden_match_total[5m]) > 0 or up{job="x"} == 0 or logwarden_matches_total{hots="alpha"} > 0
+                labels: {severity: warning}
+
+        """
+    static let typoWarnings = [
+        "a.yaml:6:24: warning: alert 'Typos': logwarden never produces a metric 'logwarden_match_total', so this selector never matches; did you mean 'logwarden_matches_total'?",
+        "a.yaml:6:58: warning: alert 'Typos': logwarden never produces a metric 'up', so this selector never matches; it produces ALERTS, ALERTS_FOR_STATE, logwarden_matches_total, logwarden_records_total, logwarden_unmatched_records_total",
+        "a.yaml:6:102: warning: alert 'Typos': no loaded pattern captures or sets label 'hots', so this selector never matches; did you mean 'host'?",
+    ]
+
+    @Test func checkWarnsAboutSelectorsThatNeverMatchAndStillPasses() throws {
+        let dir = try fixture(Self.typoRules)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let check = try CLI.run(["check", "p.yaml", "a.yaml"], cwd: dir)
+        #expect(check.status == 0)
+        #expect(check.stdout.hasPrefix("OK: 1 pattern file, 1 patterns"))
+        #expect(check.stderr == Self.typoWarnings.joined(separator: "\n") + "\n")
+        // Alert rules alone are compared with the built-in pack, and check says so.
+        try "groups:\n  - name: g\n    rules:\n      - {alert: A, expr: 'logwarden_matches_total{class=\"timeouts\"} > 0'}\n"
+            .write(toFile: dir + "/b.yaml", atomically: true, encoding: .utf8)
+        let alone = try CLI.run(["check", "b.yaml"], cwd: dir)
+        #expect(alone.status == 0)
+        #expect(alone.stderr == """
+            b.yaml:4:51: warning: alert 'A': no loaded pattern has class 'timeouts', so this selector never matches; did you mean 'timeout'?
+            logwarden check: no pattern files among the paths: selectors were compared with the built-in pattern pack; name your pattern files too (logwarden check rules/)
+
+            """)
+    }
+
+    @Test func scanAndWatchPrintTheSameWarningsOnceAndKeepTheirExitStatus() throws {
+        let dir = try fixture(Self.typoRules)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scan = try CLI.run(["scan", "--rules", "p.yaml", "--rules", "a.yaml", "--fail-on", "critical", "app.log"], cwd: dir)
+        #expect(scan.status == 0)
+        #expect(scan.stderr == Self.typoWarnings.map { "logwarden: " + $0 }.joined(separator: "\n") + "\n")
+        let watch = try CLI.run(["watch", "--rules", "p.yaml", "--rules", "a.yaml", "-"], stdin: Self.log, cwd: dir)
+        #expect(watch.status == 0)
+        let logged = watch.stderr.split(separator: "\n").filter { $0.contains("level=warn ") }
+        #expect(logged.count == 3)
+        #expect(logged.first?.contains("msg=\"a.yaml:6:24: alert 'Typos': logwarden never produces a metric 'logwarden_match_total'") == true, "\(watch.stderr)")
+    }
 }

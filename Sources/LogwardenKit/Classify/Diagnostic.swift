@@ -24,6 +24,9 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(location): \(message)" }
+
+    /// `FILE:LINE:COL: warning: message`: something that works, but surely not as meant.
+    public var warning: String { "\(location): warning: \(message)" }
 }
 
 /// Several problems at once: `check` reports them all, not just the first.

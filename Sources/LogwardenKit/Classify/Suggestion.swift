@@ -4,7 +4,7 @@
 /// three letters or more that starts a name is one edit from it (`Warn`, `warning`).
 enum Suggestion {
     static func closest(_ word: String, among candidates: some Sequence<String>) -> String? {
-        let limit = word.count <= 3 ? 1 : max(2, word.count / 3)
+        let limit = word.count <= 3 ? 1 : max(2, word.count / 4)
         var best: (name: String, distance: Int)? = nil
         let prefix = word.count >= 3 ? word.lowercased() : nil
         for candidate in candidates where candidate != word {

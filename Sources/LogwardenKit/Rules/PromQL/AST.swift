@@ -7,6 +7,8 @@ public struct LabelMatcher: Sendable {
     public var value: String
     /// Regex matchers are fully anchored, as in PromQL.
     public var regex: CompiledRegex?
+    /// Where its label name is in the expression, for warnings.
+    public var offset = 0
 
     public init(name: String, op: Op, value: String) throws(RegexCompileError) {
         self.name = name

@@ -260,6 +260,7 @@ public struct ExprParser {
         while true {
             if case .rbrace = peek { advance(); return out }
             guard case let .identifier(name) = peek else { throw ExprError(offset, "expected a label name, found \(describe(peek))") }
+            let nameAt = offset
             advance()
             let opAt = offset
             guard case let .op(o) = peek, let op = LabelMatcher.Op(rawValue: o) else {
@@ -268,7 +269,11 @@ public struct ExprParser {
             advance()
             guard case let .string(value) = peek else { throw ExprError(offset, "expected a quoted label value, found \(describe(peek))") }
             advance()
-            do { out.append(try LabelMatcher(name: name, op: op, value: value)) } catch {
+            do {
+                var matcher = try LabelMatcher(name: name, op: op, value: value)
+                matcher.offset = nameAt
+                out.append(matcher)
+            } catch {
                 throw ExprError(opAt, "invalid regex for '\(name)': \(error.message)")
             }
             if case .comma = peek { advance(); continue }
