@@ -29,8 +29,7 @@ struct Check: ParsableCommand {
         // scan uses without ./rules) when the paths hold alert rules only.
         let reference = files.patternFiles.isEmpty ? ((try? PatternSet.load(RuleFiles.builtin())) ?? patterns) : patterns
         let warnings = SelectorCheck.run(groups, patterns: reference)
-        let lines = (problems.map { ($0, $0.description) } + warnings.map { ($0, $0.warning) })
-            .sorted { ($0.0.location.file, $0.0.location.line, $0.0.location.column) < ($1.0.location.file, $1.0.location.line, $1.0.location.column) }
+        let lines = (problems.map { ($0.location, $0.description) } + warnings.map { ($0.location, $0.warning) }).sorted { $0.0 < $1.0 }
         if !lines.isEmpty { Console.error(lines.map(\.1).joined(separator: "\n")) }
         if !warnings.isEmpty && files.patternFiles.isEmpty {
             Console.error("logwarden check: no pattern files among the paths: selectors were compared with the built-in pattern pack; name your pattern files too (logwarden check rules/)")

@@ -15,7 +15,6 @@ enum RuleCheck {
         var diags: [Diagnostic] = []
         for group in groups {
             for (index, rule) in group.rules.enumerated() {
-                let what = rule.kind == .alert ? "alert '\(rule.name)'" : "record '\(rule.name)'"
                 // The recording rules of this group that run after this one (and itself).
                 var later: [String: SourceLocation] = [:]
                 for r in group.rules[index...] where r.kind == .record && later[r.name] == nil { later[r.name] = r.location }
@@ -24,14 +23,14 @@ enum RuleCheck {
                     case let .call(fn, args, _):
                         for case let .range(sel, _, at) in args {
                             guard let name = sel.name, let recorder = recorders[name] else { continue }
-                            diags.append(Diagnostic(rule.location(ofExpr: at), "\(what): \(fn)() over '\(name)', the output of the recording rule at \(recorder): logwarden keeps no history of recorded series, so this fails at every evaluation; apply \(fn)() to logwarden's counters inside the recording rule and read '\(name)' without a range"))
+                            diags.append(Diagnostic(rule.location(ofExpr: at), "\(rule.what): \(fn)() over '\(name)', the output of the recording rule at \(recorder): logwarden keeps no history of recorded series, so this fails at every evaluation; apply \(fn)() to logwarden's counters inside the recording rule and read '\(name)' without a range"))
                         }
                     case let .selector(sel, at):
                         guard let name = sel.name, let recorder = later[name] else { return }
                         let message = name == rule.name
                             ? "reads its own output, which is the previous evaluation's (nothing at the first); read the counters it is computed from"
                             : "reads '\(name)' before the recording rule at \(recorder) has run: rules of a group run in order, so this sees the previous evaluation's value (nothing at the first); move that recording rule above this rule"
-                        diags.append(Diagnostic(rule.location(ofExpr: at), "\(what): \(message)"))
+                        diags.append(Diagnostic(rule.location(ofExpr: at), "\(rule.what): \(message)"))
                     default:
                         return
                     }

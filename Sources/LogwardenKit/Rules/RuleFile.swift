@@ -24,6 +24,9 @@ public struct RuleDefinition: Sendable {
             + recordLabels.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
     }
 
+    /// "alert 'X'" or "record 'x'", as messages name a rule.
+    var what: String { kind == .alert ? "alert '\(name)'" : "record '\(name)'" }
+
     /// The file position of byte `offset` of the expression (the rule's own without one).
     public func location(ofExpr offset: Int) -> SourceLocation {
         exprPosition?.location(ofOffset: offset) ?? location

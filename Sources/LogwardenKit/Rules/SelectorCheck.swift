@@ -31,8 +31,7 @@ private struct Checker {
 
     mutating func warn(_ offset: Int, _ message: String) {
         guard let rule else { return }
-        let what = rule.kind == .alert ? "alert '\(rule.name)'" : "record '\(rule.name)'"
-        warnings.append(Diagnostic(rule.location(ofExpr: offset), "\(what): \(message)"))
+        warnings.append(Diagnostic(rule.location(ofExpr: offset), "\(rule.what): \(message)"))
     }
 
     mutating func visit(_ e: Expr) {
