@@ -4,7 +4,12 @@ import LogwardenKit
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate pattern and alert rule files: YAML, PCRE2, names, classes, examples, PromQL expressions and templates.",
-        discussion: "Problems are printed as FILE:LINE:COL: message. Exit 1 if any rule is invalid, 2 if a path cannot be read."
+        discussion: """
+            Problems are printed as FILE:LINE:COL: message. Selectors that can never match what the \
+            patterns produce are FILE:LINE:COL: warning: message (compared with the built-in pattern pack \
+            when the paths hold alert rules only). Exit 1 if any rule is invalid, 2 if a path cannot be \
+            read; warnings alone exit 0.
+            """
     )
 
     @Argument(help: ArgumentHelp("Rule files or directories. Default: what scan loads, ./rules if it exists, else the built-in pack.", valueName: "path"))
@@ -24,8 +29,16 @@ struct Check: ParsableCommand {
         let (groups, ruleProblems) = RuleFile.load(files)
         problems += ruleProblems
         if paths.isEmpty { Console.error("logwarden: checking " + LoadSummary.line(files, patterns: patterns, groups: groups)) }
+        // Selectors are compared with the patterns given, or with the built-in pack (what
+        // scan uses without ./rules) when the paths hold alert rules only.
+        let reference = files.patternFiles.isEmpty ? ((try? PatternSet.load(RuleFiles.builtin())) ?? patterns) : patterns
+        let warnings = SelectorCheck.run(groups, patterns: reference)
+        let lines = (problems.map { ($0.location, $0.description) } + warnings.map { ($0.location, $0.warning) }).sorted { $0.0 < $1.0 }
+        if !lines.isEmpty { Console.error(lines.map(\.1).joined(separator: "\n")) }
+        if !warnings.isEmpty && files.patternFiles.isEmpty {
+            Console.error("logwarden check: no pattern files among the paths: selectors were compared with the built-in pattern pack; name your pattern files too (logwarden check rules/)")
+        }
         if !problems.isEmpty {
-            Console.error(Diagnostics(Diagnostics.sorted(problems)).description)
             Console.error("logwarden check: \(problems.count) problem\(problems.count == 1 ? "" : "s") found")
             throw ExitCode(1)
         }

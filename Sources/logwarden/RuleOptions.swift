@@ -14,6 +14,12 @@ enum RuleLoading {
         return groups
     }
 
+    /// Selectors that can never match what `patterns` produce, once on stderr: the run goes
+    /// on and its exit status is unchanged.
+    static func warn(_ groups: [RuleGroupDefinition], _ patterns: PatternSet) {
+        for w in SelectorCheck.run(groups, patterns: patterns) { Console.error("logwarden: " + w.warning) }
+    }
+
     /// The default secret rules plus `--redact` regexes, or a usage error naming the bad one.
     static func redactor(_ extra: [String]) throws -> Redactor {
         guard !extra.isEmpty else { return .default }

@@ -98,6 +98,7 @@ struct Scan: ParsableCommand {
         let patterns = try reading.loadPatterns(files)
         let groups = try RuleLoading.groups(files)
         Console.error("logwarden: loaded " + LoadSummary.line(files, patterns: patterns, groups: groups))
+        RuleLoading.warn(groups, patterns)
         let redactor = try RuleLoading.redactor(redact)
         let engine = RuleEngine.make(groups, patterns: patterns, lateness: Duration.parseMillis(allowedLateness) ?? 60_000,
                                         redactor: redactor)
@@ -136,7 +137,9 @@ struct Scan: ParsableCommand {
         }
         sink.finish()
         buffered?.flush()
-        for problem in engine?.problems ?? [] { Console.error("logwarden: \(problem)") }
+        // A rule that failed at evaluation makes the run's answer incomplete: exit 2.
+        let ruleProblems = engine?.problems ?? []
+        for problem in ruleProblems { Console.error("logwarden: \(problem)") }
         let counted = state.map { result.counts.since($0.base) } ?? result.counts
         for (name, late) in counted.late.sorted(by: { $0.key < $1.key }) {
             Console.error("logwarden: " + ClockReport.late(name, late, withState: state != nil))
@@ -156,7 +159,7 @@ struct Scan: ParsableCommand {
         }
 
         let errors = expanded.errors + result.errors
-        var status: Int32 = errors.isEmpty ? 0 : 2
+        var status: Int32 = errors.isEmpty && ruleProblems.isEmpty ? 0 : 2
         var stateError = result.stateError
         if stateError == nil, let state {
             do throws(StateError) { try state.commitOutbox() } catch { stateError = error }
@@ -182,18 +185,18 @@ struct Scan: ParsableCommand {
             }
         }
         if let junit {
-            do throws(OutputError) { try AtomicFile.write(CIReports.junit(groups: groups, fired: fired), to: junit) } catch {
+            do throws(OutputError) { try AtomicFile.write(CIReports.junit(groups: groups, fired: fired, problems: ruleProblems), to: junit) } catch {
                 Console.error("logwarden: --report junit \(error.description)")
                 status = 2
             }
         }
-        if github { Console.out(CIReports.github(fired)) }
+        if github { Console.out(CIReports.github(fired, problems: ruleProblems)) }
         for error in errors { Console.error("logwarden: \(error.description)") }
         // The summary is this run's; the textfile's counters are cumulative across runs.
         let summary = ScanSummary(counts: counted, exitStatus: status)
         switch output {
         case .text:
-            Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status))
+            Console.out(summary.table() + ScanSummary.alertsLine(fired, failOn: failOn, status: status, ruleProblems: ruleProblems.count))
         case .json:
             Console.out(summary.json(fired: fired).rendered + "\n")
         }

@@ -157,6 +157,10 @@ struct Watch: ParsableCommand {
         let (groups, problems) = RuleFile.load(files)
         if !problems.isEmpty { throw ConfigError(Diagnostics(problems).description) }
         logger.info("loaded \(LoadSummary.line(files, patterns: patterns, groups: groups))")
-        return LiveConfig(patterns: patterns, engine: RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor))
+        for w in SelectorCheck.run(groups, patterns: patterns) { logger.warning("\(w)") }
+        let engine = RuleEngine.make(groups, patterns: patterns, lateness: lateness, redactor: redactor)
+        // Once per rule (and per configuration): logwarden_rule_evaluation_failures_total counts every one.
+        engine?.onProblem = { problem in logger.error("\(problem)", metadata: ["rule_group": "\(problem.group)", "rule": "\(problem.rule)"]) }
+        return LiveConfig(patterns: patterns, engine: engine)
     }
 }

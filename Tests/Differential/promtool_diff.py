@@ -104,8 +104,8 @@ SCENARIOS = [
         n=12,
         series={"disk_full": "0 0 1 1 2 3 3 3 5"},
         rules=[R("DiskFullRepeated", f'{M}{{pattern="disk_full"}} >= 3',
-                 labels={"severity": "page"})],
-        expect={"DiskFullRepeated": [({**L("disk_full"), "severity": "page"}, "5-12")]},
+                 labels={"severity": "high"})],
+        expect={"DiskFullRepeated": [({**L("disk_full"), "severity": "high"}, "5-12")]},
     ),
     dict(
         name="for_5m",

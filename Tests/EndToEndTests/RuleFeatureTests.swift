@@ -24,10 +24,11 @@ import Testing
 }
 
 @Suite(.serialized) struct RecordingRuleAndLimitTests {
-    func write(_ dir: String) throws {
+    /// The `limited` group fails at evaluation (two alerts over a limit of 1).
+    func write(_ dir: String, limited: Bool = true) throws {
         try "patterns:\n  - {name: job_failed, class: other_error, severity: low, match: 'job failed on (?<host>\\w+)'}\n"
             .write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
-        try """
+        let rules = """
         groups:
           - name: recorded
             interval: 1m
@@ -38,14 +39,18 @@ import Testing
               - alert: HostFailing
                 expr: host:job_failures:increase5m > 1
                 labels: {severity: warning}
-          - name: limited
-            interval: 1m
-            limit: 1
-            rules:
-              - alert: AnyFailure
-                expr: sum by (host) (increase(logwarden_matches_total{pattern="job_failed"}[5m])) > 0
 
-        """.write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
+        """
+        let limitedGroup = """
+              - name: limited
+                interval: 1m
+                limit: 1
+                rules:
+                  - alert: AnyFailure
+                    expr: sum by (host) (increase(logwarden_matches_total{pattern="job_failed"}[5m])) > 0
+
+            """
+        try (rules + (limited ? limitedGroup : "")).write(toFile: dir + "/a.yaml", atomically: true, encoding: .utf8)
         try """
         2025-10-27T10:00:10Z job failed on alpha
         2025-10-27T10:00:20Z job failed on alpha
@@ -58,10 +63,10 @@ import Testing
     @Test func recordedSeriesFeedLaterRulesAndAreExported() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try write(dir)
+        try write(dir, limited: false)
         let r = try CLI.run(["scan", "--output", "json", "--rules", dir + "/p.yaml", "--rules", dir + "/a.yaml",
                              "--textfile", dir + "/out.prom", dir + "/app.log"])
-        #expect(r.status == 0)
+        #expect(r.status == 0, "\(r.stderr)")
         let firing = r.stdout.split(separator: "\n").filter { $0.contains(#""state":"firing""#) && $0.contains("HostFailing") }
         #expect(firing.count == 1)
         #expect(firing.first?.contains(#""host":"alpha""#) == true && firing.first?.contains(#""team":"sync""#) == true)
@@ -77,7 +82,10 @@ import Testing
         let r = try CLI.run(["scan", "--output", "json", "--rules", dir + "/p.yaml", "--rules", dir + "/a.yaml",
                              "--textfile", dir + "/out.prom", dir + "/app.log"])
         #expect(!r.stdout.contains(#""alertname":"AnyFailure""#))
-        #expect(r.stderr.contains("rule 'AnyFailure' failed at 2025-10-27T10:01:00Z: exceeded limit of 1 with 2 alerts"), "\(r.stderr)")
+        // The run's answer is incomplete: exit 2, with the rule's position and what to do.
+        #expect(r.status == 2)
+        let problem = "/a.yaml:15:9: rule 'AnyFailure' failed at 2025-10-27T10:01:00Z (and 1 later evaluation): exceeded limit of 1 with 2 alerts; raise the group's 'limit' or make the expression return fewer series; until it is fixed its alerts are missing from the results"
+        #expect(r.stderr == "logwarden: " + dir + problem + "\n", "\(r.stderr)")
         let prom = try String(contentsOfFile: dir + "/out.prom", encoding: .utf8)
         #expect(prom.contains("logwarden_rule_evaluation_failures_total{rule=\"AnyFailure\",rule_group=\"limited\"} 2\n"), "\(prom)")
     }

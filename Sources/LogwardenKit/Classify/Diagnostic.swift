@@ -13,6 +13,13 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
 }
 
+extension SourceLocation: Comparable {
+    /// By file, line and column, so a reader walks each file top to bottom.
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}
+
 /// A problem in a configuration file, printed as `FILE:LINE:COL: message`.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var location: SourceLocation
@@ -24,6 +31,9 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(location): \(message)" }
+
+    /// `FILE:LINE:COL: warning: message`: something that works, but surely not as meant.
+    public var warning: String { "\(location): warning: \(message)" }
 }
 
 /// Several problems at once: `check` reports them all, not just the first.
@@ -34,7 +44,7 @@ public struct Diagnostics: Error, Sendable, CustomStringConvertible {
 
     /// By file, line and column, so a reader walks each file top to bottom.
     public static func sorted(_ items: [Diagnostic]) -> [Diagnostic] {
-        items.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
+        items.sorted { $0.location < $1.location }
     }
 
     public var description: String { items.map(\.description).joined(separator: "\n") }

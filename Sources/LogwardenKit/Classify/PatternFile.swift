@@ -51,8 +51,8 @@ public enum PatternFile {
         }
         var severity = Severity.warning
         if let s = m.string("severity", &diags) {
-            if let v = Severity(rawValue: s) { severity = v } else {
-                diags.append(Diagnostic(doc.location(m["severity"]), "\(what): unknown severity '\(s)'; use one of \(Severity.names)"))
+            if let v = Severity(rawValue: s) { severity = v } else if let problem = Severity.problem(s) {
+                diags.append(Diagnostic(doc.location(m["severity"]), "\(what): \(problem)"))
             }
         } else if m["severity"] == nil {
             diags.append(Diagnostic(here, "\(what) has no 'severity'; use one of \(Severity.names)"))

@@ -24,3 +24,12 @@ public enum ErrorClassVocabulary {
         "connection_refused", "http_5xx", "rate_limited", "other_error",
     ]
 }
+
+extension Severity {
+    /// What is wrong with a severity as written, or nil when it is one of the six
+    /// (exactly: `--fail-on` and the summary compare them as they are).
+    public static func problem(_ text: String) -> String? {
+        guard Severity(rawValue: text) == nil else { return nil }
+        return "unknown severity '\(text)'; use one of \(names)" + Suggestion.hint(text, among: allCases.map(\.rawValue))
+    }
+}

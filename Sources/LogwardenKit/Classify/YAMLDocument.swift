@@ -27,26 +27,22 @@ public struct YAMLDocument {
     /// The file position of byte `offset` inside a scalar's value: through the opening quote,
     /// doubled quotes and backslashes, or into the lines of a `|`/`>` block.
     public func location(_ node: Node, valueOffset offset: Int) -> SourceLocation {
-        var loc = location(node)
-        guard case let .scalar(scalar) = node else { return loc }
-        let prefix = String(decoding: scalar.string.utf8.prefix(offset), as: UTF8.self)
-        let rows = prefix.split(separator: "\n", omittingEmptySubsequences: false)
-        let column = rows.last.map { $0.count } ?? 0
+        position(node).location(ofOffset: offset)
+    }
+
+    /// Where a scalar's value lies in the file, kept after the document is gone.
+    public func position(_ node: Node) -> ScalarPosition {
+        let start = location(node)
+        guard case let .scalar(scalar) = node else { return ScalarPosition(start: start, value: "", style: .plain) }
         switch scalar.style {
         case .literal, .folded:
-            loc.line += rows.count  // the block starts on the line after its indicator
-            let text = loc.line - 1 < lines.count ? lines[loc.line - 1] : ""
-            loc.column = text.prefix { $0 == " " }.count + column + 1
-        case .singleQuoted, .doubleQuoted:
-            let quote: Character = scalar.style == .singleQuoted ? "'" : "\\"
-            let extra = rows.last.map { $0.filter { $0 == quote }.count } ?? 0
-            loc.line += rows.count - 1
-            loc.column = (rows.count == 1 ? loc.column + 1 : 1) + column + extra
-        default:
-            loc.line += rows.count - 1
-            loc.column = (rows.count == 1 ? loc.column : 1) + column
+            // The block starts on the line after its indicator, indented as its first non-blank line.
+            let first = lines.dropFirst(start.line).first { !$0.allSatisfy { $0 == " " } }
+            return ScalarPosition(start: start, value: scalar.string, style: .block(indent: first?.prefix { $0 == " " }.count ?? 0))
+        case .singleQuoted: return ScalarPosition(start: start, value: scalar.string, style: .singleQuoted)
+        case .doubleQuoted: return ScalarPosition(start: start, value: scalar.string, style: .doubleQuoted)
+        default: return ScalarPosition(start: start, value: scalar.string, style: .plain)
         }
-        return loc
     }
 
     static func diagnostic(file: String, _ error: YamlError) -> Diagnostic {
@@ -136,5 +132,35 @@ public struct YAMLMapping {
             out.append((name, s.string, v))
         }
         return out
+    }
+}
+
+/// Where a scalar's value lies in its file, so that a byte offset in the value (a PromQL
+/// error found at evaluation, long after the YAML was parsed) still names FILE:LINE:COL.
+public struct ScalarPosition: Sendable {
+    enum Style: Sendable, Equatable { case plain, singleQuoted, doubleQuoted, block(indent: Int) }
+    let start: SourceLocation
+    let value: String
+    let style: Style
+
+    public func location(ofOffset offset: Int) -> SourceLocation {
+        var loc = start
+        let prefix = String(decoding: value.utf8.prefix(offset), as: UTF8.self)
+        let rows = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+        let column = rows.last.map { $0.count } ?? 0
+        switch style {
+        case let .block(indent):
+            loc.line += rows.count
+            loc.column = indent + column + 1
+        case .singleQuoted, .doubleQuoted:
+            let quote: Character = style == .singleQuoted ? "'" : "\\"
+            let extra = rows.last.map { $0.filter { $0 == quote }.count } ?? 0
+            loc.line += rows.count - 1
+            loc.column = (rows.count == 1 ? loc.column + 1 : 1) + column + extra
+        case .plain:
+            loc.line += rows.count - 1
+            loc.column = (rows.count == 1 ? loc.column : 1) + column
+        }
+        return loc
     }
 }

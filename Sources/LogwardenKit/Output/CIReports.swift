@@ -1,23 +1,29 @@
 /// What CI systems show: a JUnit XML file (one test case per alert rule, a failure per
-/// alert that fired) and GitHub Actions annotations at the first evidence record.
+/// alert that fired, an error where the rule failed at evaluation) and GitHub Actions
+/// annotations at the first evidence record, or at the rule that failed.
 public enum CIReports {
     public struct RuleOutcome {
         public var group: String
         public var rule: String
         public var fired: [AlertTransition]
+        public var problem: RuleProblem?
 
-        public init(group: String, rule: String, fired: [AlertTransition]) {
+        public init(group: String, rule: String, fired: [AlertTransition], problem: RuleProblem? = nil) {
             self.group = group
             self.rule = rule
             self.fired = fired
+            self.problem = problem
         }
     }
 
-    /// One outcome per alerting rule of `groups`, with the alerts of it that fired.
-    public static func junit(groups: [RuleGroupDefinition], fired: [AlertTransition]) -> String {
-        junit(groups.flatMap { g in
-            g.rules.filter { $0.kind == .alert }.map { r in
-                RuleOutcome(group: g.name, rule: r.name, fired: fired.filter { $0.rule == r.name && $0.group == g.name })
+    /// One outcome per alerting rule of `groups`, with the alerts of it that fired and its
+    /// problem at evaluation; a recording rule has one only when it failed.
+    public static func junit(groups: [RuleGroupDefinition], fired: [AlertTransition], problems: [RuleProblem] = []) -> String {
+        junit(groups.enumerated().flatMap { gi, g in
+            g.rules.enumerated().compactMap { ri, r in
+                let problem = problems.first { $0.groupIndex == gi && $0.ruleIndex == ri }
+                guard r.kind == .alert || problem != nil else { return nil }
+                return RuleOutcome(group: g.name, rule: r.name, fired: fired.filter { $0.rule == r.name && $0.group == g.name }, problem: problem)
             }
         })
     }
@@ -25,7 +31,7 @@ public enum CIReports {
     public static func junit(_ outcomes: [RuleOutcome], name: String = "logwarden") -> String {
         let failures = outcomes.filter { !$0.fired.isEmpty }.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"\(xml(name))\" tests=\"\(outcomes.count)\" failures=\"\(failures)\">\n"
+        out += "<testsuites name=\"\(xml(name))\" tests=\"\(outcomes.count)\" failures=\"\(failures)\"\(errors(outcomes))>\n"
         var byGroup: [String: [RuleOutcome]] = [:]
         var order: [String] = []
         for o in outcomes {
@@ -34,11 +40,14 @@ public enum CIReports {
         }
         for group in order {
             let items = byGroup[group]!
-            out += "  <testsuite name=\"\(xml(group))\" tests=\"\(items.count)\" failures=\"\(items.filter { !$0.fired.isEmpty }.count)\">\n"
+            out += "  <testsuite name=\"\(xml(group))\" tests=\"\(items.count)\" failures=\"\(items.filter { !$0.fired.isEmpty }.count)\"\(errors(items))>\n"
             for o in items {
                 out += "    <testcase classname=\"\(xml(group))\" name=\"\(xml(o.rule))\""
-                if o.fired.isEmpty { out += "/>\n"; continue }
+                if o.fired.isEmpty && o.problem == nil { out += "/>\n"; continue }
                 out += ">\n"
+                if let p = o.problem {
+                    out += "      <error type=\"\(p.failed ? "evaluation" : "severity")\" message=\"\(xml(p.message))\">\(xml(p.description))</error>\n"
+                }
                 for t in o.fired {
                     let labels = t.alert.labels.items.filter { $0.name != "alertname" }.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
                     let summary = t.alert.annotations.first { $0.name == "summary" }?.value ?? t.rule
@@ -54,9 +63,21 @@ public enum CIReports {
         return out + "</testsuites>\n"
     }
 
-    /// `::error file=F,line=L,title=T::message` (critical and high) or `::warning` lines.
-    public static func github(_ fired: [AlertTransition]) -> String {
+    /// ` errors="N"` when some outcome has a problem (absent, JUnit reads 0).
+    private static func errors(_ outcomes: [RuleOutcome]) -> String {
+        let n = outcomes.filter { $0.problem != nil }.count
+        return n == 0 ? "" : " errors=\"\(n)\""
+    }
+
+    /// `::error file=F,line=L,title=T::message` (critical and high) or `::warning` lines; an
+    /// `::error` at the rule for each problem, first.
+    public static func github(_ fired: [AlertTransition], problems: [RuleProblem] = []) -> String {
         var out = ""
+        for p in problems {
+            let props = ["file=\(escapeProperty(p.location.file))", "line=\(p.location.line)", "col=\(p.location.column)",
+                         "title=\(escapeProperty("rule '\(p.rule)' \(p.failed ? "failed at evaluation" : "has an unknown severity")"))"]
+            out += "::error \(props.joined(separator: ","))::\(escapeData(p.description))\n"
+        }
         for t in fired {
             let level = ["critical", "high"].contains(t.severity ?? "") ? "error" : "warning"
             var props: [String] = []

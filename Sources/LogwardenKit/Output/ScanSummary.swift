@@ -90,16 +90,26 @@ public struct ScanSummary {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// "5 alerts fired: 2 critical, 3 warning." after the table, and why the run exits 1.
-    public static func alertsLine(_ fired: [AlertTransition], failOn: Severity?, status: Int32) -> String {
-        guard !fired.isEmpty else { return "" }
-        var bySeverity: [String: Int] = [:]
-        for t in fired { bySeverity[t.severity ?? "none", default: 0] += 1 }
-        let parts = Severity.allCases.compactMap { s in bySeverity[s.rawValue].map { "\($0) \(s.rawValue)" } }
-            + (bySeverity["none"].map { ["\($0) without severity"] } ?? [])
-        var line = "\(fired.count) alert\(fired.count == 1 ? "" : "s") fired: \(parts.joined(separator: ", "))."
-        if let failOn, status == 1 { line += " Exit 1: at or above --fail-on \(failOn.rawValue)." }
-        return line + "\n"
+    /// "5 alerts fired: 2 critical, 3 warning." after the table, and why the run exits 1 (or
+    /// 2, when rules failed at evaluation).
+    public static func alertsLine(_ fired: [AlertTransition], failOn: Severity?, status: Int32, ruleProblems: Int = 0) -> String {
+        var out = ""
+        if !fired.isEmpty {
+            var bySeverity: [String: Int] = [:]
+            for t in fired { bySeverity[t.severity ?? "", default: 0] += 1 }
+            // Only a templated severity can be none of the six: it is named, never dropped.
+            let unknown = bySeverity.keys.filter { !$0.isEmpty && Severity(rawValue: $0) == nil }.sorted()
+            let parts = Severity.allCases.compactMap { s in bySeverity[s.rawValue].map { "\($0) \(s.rawValue)" } }
+                + unknown.map { "\(bySeverity[$0]!) with unknown severity '\($0)'" }
+                + (bySeverity[""].map { ["\($0) without severity"] } ?? [])
+            out = "\(fired.count) alert\(fired.count == 1 ? "" : "s") fired: \(parts.joined(separator: ", "))."
+            if let failOn, status == 1 { out += " Exit 1: at or above --fail-on \(failOn.rawValue)." }
+            out += "\n"
+        }
+        if ruleProblems > 0 {
+            out += "\(ruleProblems) rule\(ruleProblems == 1 ? "" : "s") failed at evaluation or gave an unknown severity (see stderr). Exit 2.\n"
+        }
+        return out
     }
 
     // MARK: JSON

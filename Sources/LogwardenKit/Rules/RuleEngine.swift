@@ -39,8 +39,11 @@ public final class RuleEngine {
     /// Evaluations that failed (a runtime expression error, a limit), per rule name.
     public private(set) var failures: [String: Int] = [:]
     public private(set) var evaluations = 0
-    /// The first problem of each failing rule, for stderr.
-    public private(set) var problems: [String] = []
+    /// Each rule that failed at evaluation (or gave an alert an unknown severity), with
+    /// its first problem: `scan` exits 2 on them.
+    public private(set) var problems: [RuleProblem] = []
+    /// Called with each rule's first problem (`watch` logs it).
+    public var onProblem: ((RuleProblem) -> Void)?
     /// The latest instant any group has evaluated (or skipped as stationary): a record at or
     /// before it came too late for that evaluation.
     public private(set) var evaluatedThrough: EpochMillis = .min
@@ -231,6 +234,7 @@ public final class RuleEngine {
                         evidence(for: $0, rule: alertRule.definition, at: t, window: group.evidenceWindows[index], scope: scope)
                     }
                     transitions.forEach(emit)
+                    if let bad = RuleProblem.unknownSeverity(transitions) { noteProblem(group, index, at: t, bad) }
                 } else {
                     try record(group.definition.rules[index], at: t, scope: scope)
                 }
@@ -238,13 +242,22 @@ public final class RuleEngine {
                 let rule = group.definition.rules[index]
                 group.lastErrors[index] = "\(error)"
                 failures[rule.name, default: 0] += 1
-                if failures[rule.name] == 1 {
-                    problems.append("\(rule.location): rule '\(rule.name)' failed at \(t.rfc3339): \(error)")
-                }
+                noteProblem(group, index, at: t, error)
             }
         }
         source.evaluated()
         afterEvaluation?(t, self)
+    }
+
+    private func noteProblem(_ group: Group, _ index: Int, at t: EpochMillis, _ error: any Error) {
+        if let i = problems.firstIndex(where: { $0.groupIndex == group.index && $0.ruleIndex == index }) {
+            problems[i].count += 1
+            return
+        }
+        let problem = RuleProblem(groupIndex: group.index, group: group.definition.name, ruleIndex: index,
+                                  rule: group.definition.rules[index], at: t, error)
+        problems.append(problem)
+        onProblem?(problem)
     }
 
     private func record(_ rule: RuleDefinition, at t: EpochMillis, scope: EvaluationScope) throws {

@@ -16,10 +16,20 @@ public struct RuleDefinition: Sendable {
     public var recordLabels: [(name: String, value: String)] = []
     public var annotations: [(name: String, template: Template)] = []
     public var location: SourceLocation
+    /// Where `expr` is in its file: errors found later name the column of their sub-expression.
+    public var exprPosition: ScalarPosition? = nil
     /// A stable identity: a rule with another expression, `for` or labels starts over.
     public var fingerprint: String {
         "\(kind)|\(name)|\(exprSource)|\(forDuration)|\(keepFiringFor)|" + labels.map { "\($0.name)=\($0.template.source)" }.joined(separator: ",")
             + recordLabels.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// "alert 'X'" or "record 'x'", as messages name a rule.
+    var what: String { kind == .alert ? "alert '\(name)'" : "record '\(name)'" }
+
+    /// The file position of byte `offset` of the expression (the rule's own without one).
+    public func location(ofExpr offset: Int) -> SourceLocation {
+        exprPosition?.location(ofOffset: offset) ?? location
     }
 }
 
@@ -68,6 +78,7 @@ public enum RuleFile {
                 }
             }
         }
+        diags += RuleCheck.run(groups)
         return (groups, Diagnostics.sorted(diags))
     }
 
@@ -93,7 +104,11 @@ public enum RuleFile {
         let interval = duration(m, "interval", doc, &diags) ?? defaultInterval
         if interval <= 0 { diags.append(Diagnostic(doc.location(m["interval"]), "group '\(name)': interval must be positive")) }
         let limit = m.int("limit", &diags) ?? 0
-        let labels = m.stringMap("labels", &diags).map { ($0.key, $0.value) }
+        let labelNodes = m.stringMap("labels", &diags)
+        for l in labelNodes where l.key == "severity" {
+            if let problem = Severity.problem(l.value) { diags.append(Diagnostic(doc.location(l.node), "group '\(name)': \(problem)")) }
+        }
+        let labels = labelNodes.map { ($0.key, $0.value) }
         var rules: [RuleDefinition] = []
         if let list = m["rules"] {
             guard case let .sequence(items) = list else {
@@ -134,11 +149,12 @@ public enum RuleFile {
             diags.append(Diagnostic(here, "\(what) has no 'expr'"))
             return nil
         }
+        let position = doc.position(exprNode)
         var expr = Expr.number(0)
         do { expr = try ExprParser.parse(source) } catch {
-            diags.append(Diagnostic(doc.location(exprNode, valueOffset: error.offset), "\(what): expr: \(error.message)"))
+            diags.append(Diagnostic(position.location(ofOffset: error.offset), "\(what): expr: \(error.message)"))
         }
-        var def = RuleDefinition(kind: kind, name: name, expr: expr, exprSource: source, location: here)
+        var def = RuleDefinition(kind: kind, name: name, expr: expr, exprSource: source, location: here, exprPosition: position)
         if kind == .record {
             for key in ["for", "keep_firing_for", "annotations"] where m[key] != nil {
                 diags.append(Diagnostic(doc.location(m[key]), "\(what): '\(key)' only goes with alerting rules"))
@@ -152,6 +168,13 @@ public enum RuleFile {
         for (key, value, node) in merged {
             if !PatternFile.isLabelName(key) || key == "alertname" {
                 diags.append(Diagnostic(node.map { doc.location($0) } ?? here, "\(what): invalid label name '\(key)'"))
+                continue
+            }
+            // Group labels were checked with their group; one that depends on the alert is
+            // checked when it is expanded.
+            if key == "severity", let node, let shown = kind == .record ? value : try? Template(value).constantOutput,
+               let problem = Severity.problem(shown) {
+                diags.append(Diagnostic(doc.location(node), "\(what): " + (shown == value ? problem : "its template gives \(problem)")))
                 continue
             }
             if kind == .record {

@@ -62,6 +62,8 @@ public enum RuleTestRunner {
             rows[record.firstLine] = (p.name, labels)
         }
         for error in result.errors { failures.append("input: \(error)") }
+        // As promtool: a rule that fails at evaluation fails the test, whatever it expects.
+        for problem in engine?.problems ?? [] { failures.append("rule: \(problem)") }
 
         for exp in test.classes {
             guard let got = rows[exp.line] else {

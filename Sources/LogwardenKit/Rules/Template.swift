@@ -59,7 +59,7 @@ public struct TemplateData: Sendable {
 /// A parsed alert template. Parse once, render per alert.
 public struct Template: Sendable {
     public let source: String
-    private let nodes: [TplNode]
+    let nodes: [TplNode]
 
     public init(_ text: String) throws(TemplateError) {
         source = text

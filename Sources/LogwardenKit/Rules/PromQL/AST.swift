@@ -7,6 +7,8 @@ public struct LabelMatcher: Sendable {
     public var value: String
     /// Regex matchers are fully anchored, as in PromQL.
     public var regex: CompiledRegex?
+    /// Where its label name is in the expression, for warnings.
+    public var offset = 0
 
     public init(name: String, op: Op, value: String) throws(RegexCompileError) {
         self.name = name
@@ -62,6 +64,24 @@ public indirect enum Expr: Sendable {
         case let .binary(_, lhs, rhs, _, _, _): return lhs.type == .scalar && rhs.type == .scalar ? .scalar : .vector
         case let .unary(_, e), let .paren(e): return e.type
         }
+    }
+
+    /// Calls `visit` on this node and on every node inside it, outer ones first.
+    func walk(_ visit: (Expr) -> Void) {
+        visit(self)
+        switch self {
+        case let .call(_, args, _): args.forEach { $0.walk(visit) }
+        case let .aggregate(_, p, e, _, _, _): p?.walk(visit); e.walk(visit)
+        case let .binary(_, l, r, _, _, _): l.walk(visit); r.walk(visit)
+        case let .unary(_, e), let .paren(e): e.walk(visit)
+        default: break
+        }
+    }
+
+    /// Without the parentheses around it.
+    var unparenthesized: Expr {
+        if case let .paren(inner) = self { return inner.unparenthesized }
+        return self
     }
 
     /// Every range used, for the bucket width and how much history to keep.

@@ -236,7 +236,8 @@ public struct ExprParser {
             }
         }
         try Functions.check(name, args, at)
-        return .call(name, args, offset: at)
+        // `rate((x[5m]))` is `rate(x[5m])`, as in Prometheus: every reader of a range expects it bare.
+        return .call(name, args.map { $0.type == .matrix ? $0.unparenthesized : $0 }, offset: at)
     }
 
     private mutating func labelList() throws(ExprError) -> [String] {
@@ -259,6 +260,7 @@ public struct ExprParser {
         while true {
             if case .rbrace = peek { advance(); return out }
             guard case let .identifier(name) = peek else { throw ExprError(offset, "expected a label name, found \(describe(peek))") }
+            let nameAt = offset
             advance()
             let opAt = offset
             guard case let .op(o) = peek, let op = LabelMatcher.Op(rawValue: o) else {
@@ -267,7 +269,11 @@ public struct ExprParser {
             advance()
             guard case let .string(value) = peek else { throw ExprError(offset, "expected a quoted label value, found \(describe(peek))") }
             advance()
-            do { out.append(try LabelMatcher(name: name, op: op, value: value)) } catch {
+            do {
+                var matcher = try LabelMatcher(name: name, op: op, value: value)
+                matcher.offset = nameAt
+                out.append(matcher)
+            } catch {
                 throw ExprError(opAt, "invalid regex for '\(name)': \(error.message)")
             }
             if case .comma = peek { advance(); continue }
