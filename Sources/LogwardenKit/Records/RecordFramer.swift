@@ -203,12 +203,13 @@ public struct RecordFramer {
         }
     }
 
-    private static let timeKeys: [[UInt8]] = ["timestamp", "time", "ts", "@timestamp", "__REALTIME_TIMESTAMP"].map { Array($0.utf8) }
-
     private mutating func emitJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, offset: Int64, emit: (Record) -> Void) {
+        // The first time field, in the parser's order, whose value reads as a time.
         var own: EpochMillis? = nil
-        if let m = json.member(line, keys: Self.timeKeys) {
+        for key in timestamps.jsonKeys {
+            guard let m = json.member(line, key: key) else { continue }
             own = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value]))
+            if own != nil { break }
         }
         if let own { lastTime = own }
         if cut { truncatedRecords += 1 }
