@@ -31,6 +31,12 @@ public struct RecordFramer {
     /// Seen a line that starts with a timestamp: from then on, lines without one continue.
     private var timestamped = false
     private var lastTime: EpochMillis?
+    private var pendingFallback = false
+    /// The time of records while the input has shown no timestamp (see `UntimedRecords`);
+    /// it is never carried to a resume point, so a later run uses its own.
+    public var fallbackTime: EpochMillis?
+    /// A record was timed by `fallbackTime`.
+    public private(set) var usedFallback = false
 
     /// Where reading can resume so that no record is lost or counted twice: the start of the
     /// record being assembled (it was not handed out), with what framing carries over.
@@ -158,7 +164,9 @@ public struct RecordFramer {
         timeBefore = lastTime
         pendingTimestamped = timestamped
         if let time { lastTime = time }
-        pendingTime = lastTime
+        pendingTime = lastTime ?? fallbackTime
+        pendingFallback = lastTime == nil && fallbackTime != nil
+        if pendingFallback { usedFallback = true }
         pendingCut = cut
         pendingTraceback = startsWith(line, Marker.traceback)
         awaitingException = pendingTraceback
@@ -199,7 +207,7 @@ public struct RecordFramer {
         buffer.withUnsafeBufferPointer { text in
             emit(Record(text: text, firstLine: firstLine, lastLine: lastLine, lineCount: lineCount,
                         time: pendingTime, hasOwnTime: pendingHasOwnTime, truncated: pendingCut, json: nil,
-                        offset: pendingOffset, timestamped: pendingTimestamped))
+                        offset: pendingOffset, timestamped: pendingTimestamped, fallbackTime: pendingFallback))
         }
     }
 
@@ -213,8 +221,10 @@ public struct RecordFramer {
         }
         if let own { lastTime = own }
         if cut { truncatedRecords += 1 }
-        emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1,
-                    time: lastTime, hasOwnTime: own != nil, truncated: cut, json: json, offset: offset, timestamped: timestamped))
+        let fallback = lastTime == nil && fallbackTime != nil
+        if fallback { usedFallback = true }
+        emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1, time: lastTime ?? fallbackTime,
+                    hasOwnTime: own != nil, truncated: cut, json: json, offset: offset, timestamped: timestamped, fallbackTime: fallback))
     }
 
     // MARK: bytes
