@@ -17,6 +17,7 @@ final class Batch: @unchecked Sendable {
         var hasOwnTime: Bool
         var truncated: Bool
         var timestamped: Bool
+        var fallbackTime: Bool
     }
 
     private var bytes: UnsafeMutablePointer<UInt8>
@@ -37,6 +38,8 @@ final class Batch: @unchecked Sendable {
     var final = false
     var failure: InputError? = nil
     var truncatedRecords = 0
+    /// Its input has shown no timestamp so far: records were timed by its fallback.
+    var timedByFallback = false
     /// Classified, so the counting thread may take it (guarded by `BatchPool`'s lock).
     var classified = false
 
@@ -65,7 +68,7 @@ final class Batch: @unchecked Sendable {
         }
         entries.append(Entry(firstLine: record.firstLine, lastLine: record.lastLine, lineCount: record.lineCount, time: record.time,
                              offset: record.offset, text: start..<used, fields: fields, hasOwnTime: record.hasOwnTime,
-                             truncated: record.truncated, timestamped: record.timestamped))
+                             truncated: record.truncated, timestamped: record.timestamped, fallbackTime: record.fallbackTime))
     }
 
     private func grow(to needed: Int) {
@@ -83,7 +86,7 @@ final class Batch: @unchecked Sendable {
         return Record(text: UnsafeBufferPointer(start: bytes + e.text.lowerBound, count: e.text.count), firstLine: e.firstLine,
                       lastLine: e.lastLine, lineCount: e.lineCount, time: e.time, hasOwnTime: e.hasOwnTime, truncated: e.truncated,
                       json: e.fields.lowerBound >= 0 ? JSONFields(storage: members, range: e.fields) : nil,
-                      offset: e.offset, timestamped: e.timestamped)
+                      offset: e.offset, timestamped: e.timestamped, fallbackTime: e.fallbackTime)
     }
 
     /// Event time of record `i`, for merging inputs: a record before its input's first
@@ -112,6 +115,7 @@ final class Batch: @unchecked Sendable {
         final = false
         failure = nil
         truncatedRecords = 0
+        timedByFallback = false
         classified = false
     }
 }

@@ -3,12 +3,19 @@ public struct ReadOptions: Sendable {
     public var framing = FramingOptions()
     /// Offset of zoneless timestamps from UTC, in seconds.
     public var defaultOffsetSeconds = 0
-    /// "Now", for stdin's syslog year; files use their modification time.
+    /// "Now", for stdin's syslog year and read time; files use their modification time.
     public var now: EpochMillis
+    /// Forced formats and fields (`--timestamp-format`, `--timestamp-field`); a pipeline
+    /// adds its pattern files' `timestamps:` after them.
+    public var timestamps = TimestampSettings()
+    /// Bytes of an input held back while looking for its first timestamp (`UntimedRecords`).
+    public var lookAhead = UntimedRecords.defaultLookAhead
 
-    public init(framing: FramingOptions = FramingOptions(), defaultOffsetSeconds: Int = 0, now: EpochMillis) {
+    public init(framing: FramingOptions = FramingOptions(), defaultOffsetSeconds: Int = 0, timestamps: TimestampSettings = TimestampSettings(),
+                now: EpochMillis) {
         self.framing = framing
         self.defaultOffsetSeconds = defaultOffsetSeconds
+        self.timestamps = timestamps
         self.now = now
     }
 }
@@ -22,6 +29,9 @@ public struct ScanResult {
     /// The state file could not be written: the run stopped, and what was not committed
     /// will be read again next run.
     public var stateError: StateError?
+    /// Inputs that showed no timestamp, whose records took their fallback time: named once
+    /// each on stderr.
+    public var untimedInputs: [String] = []
 }
 
 /// One pass over inputs: read, frame, classify, count, and (with rules) evaluate them on
@@ -50,6 +60,8 @@ public struct ScanPipeline {
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
         self.patterns = patterns
+        var options = options
+        options.timestamps = options.timestamps.then(patterns.timestamps)
         self.options = options
         self.engine = engine
     }
@@ -99,6 +111,7 @@ public struct ScanPipeline {
         let baseErrors = tally.counts.matchErrors
         var runErrors = baseErrors.map { _ in 0 }
         var errors: [InputError] = []
+        var untimed: [String] = []
         let emit: (AlertTransition) -> Void = { t in
             state?.record(t)
             onTransition?(t)
@@ -158,8 +171,7 @@ public struct ScanPipeline {
                         }
                     }
                 }
-                let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
-                let stream = RecordStream(framing: options.framing, timestamps: timestamps, resume: resume)
+                let stream = options.stream(opened, spec: spec, resume: resume)
                 // A file still being written: its last record may get more lines, so it waits for
                 // the next run, as one pass over all the data would have it.
                 let finishAtEnd = state == nil || place == nil || opened.compressed || settled(opened)
@@ -199,6 +211,7 @@ public struct ScanPipeline {
                         }
                     }
                     let batch = pool.next(reading.feed)
+                    if batch.timedByFallback, !untimed.contains(reading.opened.name) { untimed.append(reading.opened.name) }
                     for (p, n) in batch.matchErrors.enumerated() { runErrors[p] += n }
                     reading.batch = batch
                     reading.cursor = 0
@@ -229,7 +242,7 @@ public struct ScanPipeline {
                     let match = batch.matches[c]
                     tally.count(record, match: match, in: pick.input, at: record.time, eventTime: true, emit)
                     onRecord?(record, match, pick.input.name)
-                    pick.lastTime = record.time
+                    pick.lastTime = record.inheritedTime
                     c += 1
                     sinceCommit += 1
                     if sinceCommit >= commitRecords, state != nil {
@@ -255,10 +268,10 @@ public struct ScanPipeline {
             try commit(final: true)
         } catch {
             tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
-            return ScanResult(counts: tally.counts, errors: errors, stateError: error)
+            return ScanResult(counts: tally.counts, errors: errors, stateError: error, untimedInputs: untimed)
         }
         tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
-        return ScanResult(counts: tally.counts, errors: errors, stateError: nil)
+        return ScanResult(counts: tally.counts, errors: errors, stateError: nil, untimedInputs: untimed)
     }
 
     /// Up to 1 KiB from an input's start, decompressed: its fingerprint.
@@ -279,18 +292,14 @@ public struct ScanPipeline {
 
     /// Inputs in the order of their first record's time (unknown last, then as given), so
     /// that rotated archives (`app.log app.log.1 app.log.2.gz`) replay oldest first; with
-    /// that time, when their first 256 KiB tell it.
+    /// that time, when their first 256 KiB tell it. A file without a timestamp there goes
+    /// at its modification time, the time its records take.
     func oldestFirst(_ inputs: [InputSpec]) -> [(InputSpec, EpochMillis?)] {
         guard inputs.count > 1 else { return inputs.map { ($0, nil) } }
         let firsts: [EpochMillis?] = inputs.map { spec in
             guard case .file = spec, let opened = try? InputOpener.open(spec, now: options.now) else { return nil }
-            var source = LimitedSource(opened.source, limit: 256 * 1024)
-            var first: EpochMillis? = nil
-            _ = try? RecordReader.read(&source, framing: options.framing,
-                                       timestamps: TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)) { record in
-                if first == nil, record.hasOwnTime { first = record.time }
-            }
-            return first
+            var source = LimitedSource(opened.source, limit: options.lookAhead)
+            return options.firstTime(in: &source, of: opened) ?? opened.modified
         }
         return inputs.indices.sorted { a, b in
             switch (firsts[a], firsts[b]) {

@@ -19,6 +19,14 @@ public struct UntimedRecords: Sendable {
 
     public static let defaultLookAhead = 256 * 1024
 
+    /// What stderr says, once per input, when its records took the fallback (`readTime`:
+    /// the time they were read, as for stdin and in `watch`).
+    public static func note(input: String, readTime: Bool) -> String {
+        let stdin = input == "-"
+        return "no timestamp recognised in \(stdin ? "stdin" : input); records are timed at "
+            + (readTime || stdin ? "the time they were read" : "its modification time") + "; use --timestamp-format or --timestamp-field"
+    }
+
     public init(lookAhead: Int = defaultLookAhead, fallback: EpochMillis?, readAhead: (@Sendable (Int64) -> EpochMillis?)? = nil) {
         self.lookAhead = lookAhead
         self.fallback = fallback
@@ -64,20 +72,17 @@ struct LookAhead {
         }
     }
 
-    /// The first timestamp of `source`'s bytes from where it stands, within `limit` bytes:
-    /// how a file is read ahead beyond what a stream holds.
-    static func firstTime(_ source: inout some ByteSource, framing: FramingOptions, timestamps: TimestampParser,
-                          limit: Int64 = .max) -> EpochMillis? {
+    /// The first timestamp in the rest of `source`: how a file is read ahead beyond what a
+    /// stream holds. Reading stops at it.
+    static func firstTime(_ source: inout some ByteSource, framing: FramingOptions, timestamps: TimestampParser) -> EpochMillis? {
         var ahead = LookAhead(framing: framing, timestamps: timestamps, offset: 0)
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { chunk.deallocate() }
-        var read: Int64 = 0
-        while ahead.found == nil, read < limit {
+        while ahead.found == nil {
             guard let n = try? source.read(into: chunk), n > 0 else {
                 ahead.finish()
                 break
             }
-            read += Int64(n)
             ahead.take(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), keep: false)
         }
         return ahead.found
