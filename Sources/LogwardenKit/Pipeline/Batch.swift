@@ -100,6 +100,9 @@ final class Batch: @unchecked Sendable {
         if classifier.matchErrors != before { matchErrors = zip(classifier.matchErrors, before).map { $0 - $1 } }
     }
 
+    /// The time the record after `i` takes when it has none (not a fallback: see `Record`).
+    func inheritedTime(_ i: Int) -> EpochMillis? { entries[i].fallbackTime ? nil : entries[i].time }
+
     /// Where a reader starts to read record `i` again.
     func resumePoint(_ i: Int, timeBefore: EpochMillis?) -> RecordFramer.Resume {
         let e = entries[i]

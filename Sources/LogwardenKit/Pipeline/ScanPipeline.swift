@@ -75,8 +75,6 @@ public struct ScanPipeline {
         var place: (index: Int?, file: FileIdentity, head: [UInt8])?
         var batch: Batch?
         var cursor = 0
-        /// The last counted record's time, which the next one inherits: part of its resume point.
-        var lastTime: EpochMillis?
         /// Where a later run resumes after the batches counted so far.
         var position: RecordFramer.Resume
 
@@ -87,14 +85,16 @@ public struct ScanPipeline {
             self.opened = opened
             self.order = order
             self.place = place
-            lastTime = resume?.lastTime
             position = resume ?? RecordFramer.Resume(offset: 0, line: 0, lastTime: nil, timestamped: false)
         }
 
-        /// Where a later run resumes so that every record counted so far is read once.
+        /// Where a later run resumes so that every record counted so far is read once: at the
+        /// record under the cursor, with the time it inherits from the one counted before it
+        /// (at a batch's start, from where the batch before left the input).
         var resumePoint: RecordFramer.Resume {
             guard let batch else { return position }
-            return cursor < batch.count ? batch.resumePoint(cursor, timeBefore: lastTime) : batch.tail
+            guard cursor < batch.count else { return batch.tail }
+            return batch.resumePoint(cursor, timeBefore: cursor > 0 ? batch.inheritedTime(cursor - 1) : position.lastTime)
         }
 
         var head: EpochMillis { batch!.time(cursor) }
@@ -242,7 +242,6 @@ public struct ScanPipeline {
                     let match = batch.matches[c]
                     tally.count(record, match: match, in: pick.input, at: record.time, eventTime: true, emit)
                     onRecord?(record, match, pick.input.name)
-                    pick.lastTime = record.inheritedTime
                     c += 1
                     sinceCommit += 1
                     if sinceCommit >= commitRecords, state != nil {

@@ -72,12 +72,16 @@ public struct RecordFramer {
         self.timestamped = timestamped
     }
     private var json = JSONFields()
+    /// The parser's JSON time keys, kept apart from it: reading them while the parser
+    /// caches its last form would otherwise retain the array per record.
+    private let timeKeys: [[UInt8]]
     /// Records cut to `maxBytes`.
     public private(set) var truncatedRecords = 0
 
     public init(options: FramingOptions, timestamps: TimestampParser) {
         self.options = options
         self.timestamps = timestamps
+        timeKeys = timestamps.jsonKeys
         buffer.reserveCapacity(min(options.maxBytes, 1 << 16))
     }
 
@@ -212,19 +216,24 @@ public struct RecordFramer {
     }
 
     private mutating func emitJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, offset: Int64, emit: (Record) -> Void) {
-        // The first time field, in the parser's order, whose value reads as a time.
-        var own: EpochMillis? = nil
-        for key in timestamps.jsonKeys {
-            guard let m = json.member(line, key: key) else { continue }
-            own = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value]))
-            if own != nil { break }
-        }
+        let own = jsonTime(line)
         if let own { lastTime = own }
         if cut { truncatedRecords += 1 }
         let fallback = lastTime == nil && fallbackTime != nil
         if fallback { usedFallback = true }
         emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1, time: lastTime ?? fallbackTime,
                     hasOwnTime: own != nil, truncated: cut, json: json, offset: offset, timestamped: timestamped, fallbackTime: fallback))
+    }
+
+    /// The first time field, in the parser's order, whose value reads as a time. Out of
+    /// line: inlined, it makes `push` too large to be inlined into the splitter's loop.
+    @inline(never)
+    private mutating func jsonTime(_ line: UnsafeBufferPointer<UInt8>) -> EpochMillis? {
+        for key in timeKeys {
+            guard let m = json.member(line, key: key) else { continue }
+            if let t = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value])) { return t }
+        }
+        return nil
     }
 
     // MARK: bytes

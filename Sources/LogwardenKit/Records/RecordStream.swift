@@ -37,22 +37,32 @@ public struct RecordStream {
     public var offset: Int64 { splitter.offset + Int64(ahead?.held.count ?? 0) }
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ emit: (Record) -> Void) {
-        if ahead != nil {
-            ahead!.take(bytes)
-            if let first = ahead!.found {
-                release(first: first, emit)
-            } else if let untimed, ahead!.held.count >= untimed.lookAhead {
-                release(first: untimed.readAhead?(ahead!.offset), emit)
-            }
-            return
-        }
+        if ahead != nil { return hold(bytes, emit) }
+        frame(bytes, emit)
+    }
+
+    /// The per-line path: kept apart from the look-ahead, which is not recursive through it,
+    /// so the framer stays inlined into the splitter's loop.
+    @inline(__always)
+    private mutating func frame(_ bytes: UnsafeRawBufferPointer, _ emit: (Record) -> Void) {
         splitter.feed(bytes) { line, number, cut, at in framer.push(line: line, number: number, cut: cut, offset: at, emit: emit) }
         // Without continuation lines a complete line is a complete record: no need to wait.
         if !framer.options.multiline { framer.finish(emit: emit) }
     }
 
+    @inline(never)
+    private mutating func hold(_ bytes: UnsafeRawBufferPointer, _ emit: (Record) -> Void) {
+        ahead!.take(bytes)
+        if let first = ahead!.found {
+            release(first: first, emit)
+        } else if let untimed, ahead!.held.count >= untimed.lookAhead {
+            release(first: untimed.readAhead?(ahead!.offset), emit)
+        }
+    }
+
     /// Frames what the look-ahead held: timed from `first`, the input's first timestamp,
     /// or, when it has none, by the fallback.
+    @inline(never)
     private mutating func release(first: EpochMillis?, _ emit: (Record) -> Void) {
         guard let held = ahead?.held else { return }
         ahead = nil
@@ -61,7 +71,7 @@ public struct RecordStream {
         } else {
             framer.fallbackTime = untimed?.fallback
         }
-        held.withUnsafeBytes { feed($0, emit) }
+        held.withUnsafeBytes { frame($0, emit) }
     }
 
     /// A record is being assembled and may still get continuation lines, or the start of

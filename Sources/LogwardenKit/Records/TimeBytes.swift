@@ -54,6 +54,7 @@ enum TimeBytes {
     }
 
     /// `UTC` or `GMT` at `i`: the index after it.
+    @inline(__always)
     static func utcName(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int? {
         guard i + 3 <= n else { return nil }
         let a = p[i], b = p[i + 1], d = p[i + 2]

@@ -74,6 +74,7 @@ public struct TimestampParser: Sendable {
 
     /// The forced formats at the places detection looks: the line's start, after a `<PRI>`
     /// or `[` there, and inside the first `[` of its first 160 bytes (where access logs put it).
+    @inline(never)
     private func forced(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> EpochMillis? {
         if let t = forcedValue(p, 0, n) { return t }
         if start > 0, let t = forcedValue(p, start, n) { return t }
