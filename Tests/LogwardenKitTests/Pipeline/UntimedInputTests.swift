@@ -7,19 +7,6 @@ import Testing
 struct UntimedInputTests {
     static let t0: EpochMillis = 1_761_559_200_000  // 2025-10-27T10:00:00Z
 
-    func pipeline(workers: Int, now: EpochMillis = 0) throws -> ScanPipeline {
-        var files = RuleFiles()
-        var diags: [Diagnostic] = []
-        files.add(RuleFiles.File(path: "p.yaml", text: ScanPipelineTests.refused), &diags)
-        files.add(RuleFiles.File(path: "a.yaml", text: ScanPipelineTests.rules), &diags)
-        let set = try PatternSet.load(files)
-        let (groups, _) = RuleFile.load(files)
-        let engine = try #require(RuleEngine.make(groups, patterns: set, lateness: 60_000))
-        var p = ScanPipeline(patterns: set, options: ReadOptions(now: now), engine: engine)
-        p.workers = workers
-        return p
-    }
-
     func setModified(_ path: String, _ t: EpochMillis) throws {
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(t) / 1000)], ofItemAtPath: path)
     }
@@ -34,7 +21,7 @@ struct UntimedInputTests {
         write(quiet, to: dir + "/a.log")
         write("ERROR connection refused\nERROR connection refused\nERROR connection refused\n", to: dir + "/b.log")
         try setModified(dir + "/b.log", Self.t0 + 5 * 60_000)
-        let p = try pipeline(workers: workers)
+        let p = try ScanPipelineTests.refusedPipeline(workers: workers)
         var transitions: [String] = []
         let result = p.run([.file(dir + "/a.log"), .file(dir + "/b.log")], onTransition: { t in transitions.append("\(t.kind.rawValue)@\(t.evalTime.rfc3339)") })
         #expect(result.counts.records == 903)
@@ -54,7 +41,7 @@ struct UntimedInputTests {
         for s in stride(from: 0, to: 600, by: 10) { log += String(format: "2025-10-27T10:%02d:%02dZ INFO ok\n", s / 60, s % 60) }
         write(log, to: dir + "/app.log")
         try setModified(dir + "/app.log", Self.t0 + 86_400_000)
-        let p = try pipeline(workers: workers)
+        let p = try ScanPipelineTests.refusedPipeline(workers: workers)
         var transitions: [String] = []
         var times: Set<EpochMillis?> = []
         let result = p.run([.file(dir + "/app.log")], onRecord: { r, _, _ in if !r.hasOwnTime { times.insert(r.time) } },

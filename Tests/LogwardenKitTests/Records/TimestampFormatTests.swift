@@ -87,11 +87,7 @@ struct TimestampFormatTests {
 
     @Test func aForcedFormatIsTriedAtTheKnownPlacesBeforeDetection() throws {
         let forced = TimestampSettings(formats: [try TimestampFormat("%d/%m/%Y %H:%M:%S")])
-        func parse(_ line: String) -> String? {
-            var parser = TimestampParser(referenceTime: Self.reference, settings: forced)
-            var bytes = Array(line.utf8)
-            return bytes.withUnsafeMutableBufferPointer { parser.parseLineStart(UnsafeBufferPointer($0))?.rfc3339 }
-        }
+        func parse(_ line: String) -> String? { parseLine(line, settings: forced) }
         #expect(parse("05/11/2025 01:00:01 x") == "2025-11-05T01:00:01Z")
         #expect(parse("[05/11/2025 01:00:01] x") == "2025-11-05T01:00:01Z")
         #expect(parse("<13>05/11/2025 01:00:01 x") == "2025-11-05T01:00:01Z")

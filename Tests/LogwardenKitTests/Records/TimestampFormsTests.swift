@@ -6,11 +6,7 @@ import Testing
 struct TimestampFormsTests {
     static let reference = TimestampParserTests.reference
 
-    func parse(_ line: String, offset: Int = 0, settings: TimestampSettings = TimestampSettings()) -> String? {
-        var parser = TimestampParser(referenceTime: Self.reference, defaultOffsetSeconds: offset, settings: settings)
-        var bytes = Array(line.utf8)
-        return bytes.withUnsafeMutableBufferPointer { parser.parseLineStart(UnsafeBufferPointer($0))?.rfc3339 }
-    }
+    func parse(_ line: String, offset: Int = 0) -> String? { parseLine(line, offset: offset) }
 
     @Test(arguments: [
         ("11/5/2025, 1:00:01 AM [ERROR] sync failed", "2025-11-05T01:00:01Z"),

@@ -22,13 +22,7 @@ struct UntimedRecordsTests {
         var out: [Row] = []
         let emit: (Record) -> Void = { out.append(Row(line: $0.firstLine, time: $0.time, own: $0.hasOwnTime, fallback: $0.fallbackTime)) }
         let bytes = Array(text.utf8)
-        var i = Int(resume?.offset ?? 0)
-        let end = stopAt ?? bytes.count
-        while i < end {
-            let n = min(chunk, end - i)
-            bytes[i..<(i + n)].withUnsafeBytes { stream.feed($0, emit) }
-            i += n
-        }
+        stream.feed(bytes, Int(resume?.offset ?? 0)..<(stopAt ?? bytes.count), chunk: chunk, emit)
         if stopAt == nil { stream.finish(emit) }
         return (out, stream)
     }
