@@ -2,7 +2,7 @@
 /// forced), and the time of records before its first timestamp (`UntimedRecords`).
 extension ReadOptions {
     /// The parser of an input modified at `reference` (which gives syslog its year).
-    public func timestamps(reference: EpochMillis) -> TimestampParser {
+    public func parser(reference: EpochMillis) -> TimestampParser {
         TimestampParser(referenceTime: reference, defaultOffsetSeconds: defaultOffsetSeconds, settings: timestamps)
     }
 
@@ -16,7 +16,7 @@ extension ReadOptions {
             let options = self
             readAhead = { offset in options.firstTime(of: spec, from: offset) }
         }
-        return RecordStream(framing: framing, timestamps: timestamps(reference: opened.modified),
+        return RecordStream(framing: framing, timestamps: parser(reference: opened.modified),
                             untimed: UntimedRecords(lookAhead: lookAhead, fallback: opened.modified, readAhead: readAhead), resume: resume)
     }
 
@@ -32,6 +32,6 @@ extension ReadOptions {
 
     /// The first timestamp in the rest of `source`, an input opened as `opened`.
     func firstTime(in source: inout some ByteSource, of opened: OpenedInput) -> EpochMillis? {
-        LookAhead.firstTime(&source, framing: framing, timestamps: timestamps(reference: opened.modified))
+        LookAhead.firstTime(&source, framing: framing, timestamps: parser(reference: opened.modified))
     }
 }

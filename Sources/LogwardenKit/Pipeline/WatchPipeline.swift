@@ -192,7 +192,7 @@ public final class WatchPipeline {
     private func newRecords(_ resume: RecordFramer.Resume? = nil) -> RecordStream {
         var read = options.read
         read.timestamps = read.timestamps.then(tally.patterns.timestamps)
-        return RecordStream(framing: read.framing, timestamps: read.timestamps(reference: SystemClock.wallMillis()),
+        return RecordStream(framing: read.framing, timestamps: read.parser(reference: SystemClock.wallMillis()),
                             untimed: UntimedRecords(lookAhead: read.lookAhead, fallback: nil), resume: resume)
     }
 

@@ -92,11 +92,18 @@ public struct TimestampFormat: Sendable, Equatable, CustomStringConvertible {
         case UInt8(ascii: "Z"): return [.utc]
         case UInt8(ascii: "n"), UInt8(ascii: "t"): return [.spaces]
         case UInt8(ascii: "%"): return [.literal(UInt8(ascii: "%"))]
-        case UInt8(ascii: "T"): return conversion(UInt8(ascii: "H"))! + [.literal(58)] + conversion(UInt8(ascii: "M"))! + [.literal(58)] + conversion(UInt8(ascii: "S"))!
-        case UInt8(ascii: "R"): return conversion(UInt8(ascii: "H"))! + [.literal(58)] + conversion(UInt8(ascii: "M"))!
-        case UInt8(ascii: "F"): return conversion(UInt8(ascii: "Y"))! + [.literal(45)] + conversion(UInt8(ascii: "m"))! + [.literal(45)] + conversion(UInt8(ascii: "d"))!
-        case UInt8(ascii: "D"): return conversion(UInt8(ascii: "m"))! + [.literal(47)] + conversion(UInt8(ascii: "d"))! + [.literal(47)] + conversion(UInt8(ascii: "y"))!
+        case UInt8(ascii: "T"): return expand("H:M:S")
+        case UInt8(ascii: "R"): return expand("H:M")
+        case UInt8(ascii: "F"): return expand("Y-m-d")
+        case UInt8(ascii: "D"): return expand("m/d/y")
         default: return nil
+        }
+    }
+
+    /// A shorthand's steps: letters are conversions, anything else is a literal.
+    private static func expand(_ shape: StaticString) -> [Step] {
+        UnsafeBufferPointer(start: shape.utf8Start, count: shape.utf8CodeUnitCount).flatMap { c in
+            TimeBytes.isAlpha(c) ? conversion(c)! : [Step.literal(c)]
         }
     }
 
