@@ -88,13 +88,18 @@ public struct ScanPipeline {
             position = resume ?? RecordFramer.Resume(offset: 0, line: 0, lastTime: nil, timestamped: false)
         }
 
-        /// Where a later run resumes so that every record counted so far is read once: at the
-        /// record under the cursor, with the time it inherits from the one counted before it
-        /// (at a batch's start, from where the batch before left the input).
+        /// The last counted record's time, which the next one inherits (not a fallback: see
+        /// `Record`); at a batch's start, where the batch before left the input. Read from the
+        /// batch when asked, not stored per record.
+        var lastTime: EpochMillis? {
+            guard let batch, cursor > 0 else { return position.lastTime }
+            return batch.inheritedTime(cursor - 1)
+        }
+
+        /// Where a later run resumes so that every record counted so far is read once.
         var resumePoint: RecordFramer.Resume {
             guard let batch else { return position }
-            guard cursor < batch.count else { return batch.tail }
-            return batch.resumePoint(cursor, timeBefore: cursor > 0 ? batch.inheritedTime(cursor - 1) : position.lastTime)
+            return cursor < batch.count ? batch.resumePoint(cursor, timeBefore: lastTime) : batch.tail
         }
 
         var head: EpochMillis { batch!.time(cursor) }
