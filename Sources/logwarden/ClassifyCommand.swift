@@ -33,6 +33,7 @@ struct Classify: ParsableCommand {
             out.line(ClassifyRow(record: record, match: match, patterns: patterns, input: several ? input : nil).render(output))
         }
         out.flush()
+        Console.untimed(result)
         let errors = expanded.errors + result.errors
         for error in errors { Console.error("logwarden: \(error.description)") }
         if !errors.isEmpty { throw ExitCode(2) }

@@ -24,18 +24,38 @@ struct ReadingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Zone of timestamps that carry none: UTC, local, or an offset like +02:00.", valueName: "zone"))
     var timezone: String = "UTC"
 
+    @Option(name: .long, help: ArgumentHelp("A strftime format of the logs' timestamps, tried before detection at the line's start, after a '[', and in time fields (repeatable, in order), e.g. '%m/%d/%Y, %I:%M:%S %p'.", valueName: "strftime"))
+    var timestampFormat: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("A JSON field holding the record's time, read before timestamp, time, ts, @timestamp and asctime (repeatable), e.g. logged_at.", valueName: "name"))
+    var timestampField: [String] = []
+
     func validate() throws {
         if maxLines < 1 { throw ValidationError("--max-lines must be at least 1") }
         if maxBytes < 64 { throw ValidationError("--max-bytes must be at least 64") }
         if ZoneOption.parse(timezone) == nil {
             throw ValidationError("--timezone '\(timezone)' is not understood; use UTC, local, or an offset like +02:00")
         }
+        _ = try timestampSettings()
+    }
+
+    /// The forced formats and fields, or a usage error naming the format and the `%` at fault.
+    func timestampSettings() throws -> TimestampSettings {
+        var formats: [TimestampFormat] = []
+        for text in timestampFormat {
+            do { formats.append(try TimestampFormat(text)) } catch {
+                throw ValidationError("--timestamp-format '\(text)': \(error.message) (at character \(error.offset + 1))")
+            }
+        }
+        if timestampField.contains("") { throw ValidationError("--timestamp-field needs a JSON key, e.g. --timestamp-field asctime") }
+        return TimestampSettings(formats: formats, fields: timestampField)
     }
 
     var readOptions: ReadOptions {
         let now = Clock.nowMillis()
         return ReadOptions(framing: FramingOptions(maxLines: maxLines, maxBytes: maxBytes, multiline: !noMultiline),
-                           defaultOffsetSeconds: ZoneOption.parse(timezone) ?? 0, now: now)
+                           defaultOffsetSeconds: ZoneOption.parse(timezone) ?? 0, timestamps: (try? timestampSettings()) ?? TimestampSettings(),
+                           now: now)
     }
 
     /// The files of `--rules`, else ./rules, else the built-in pack, plus `--rules-add`; exit 2
@@ -102,6 +122,11 @@ enum Clock {
 
 /// Writes to file descriptors 1 and 2 (the C globals stdout/stderr are off limits in Swift 6).
 enum Console {
+    /// Once per input whose records took their fallback time: which, and how to do better.
+    static func untimed(_ result: ScanResult) {
+        for input in result.untimedInputs { error("logwarden: " + UntimedRecords.note(input: input, readTime: false)) }
+    }
+
     static func out(_ s: String) { write(1, s) }
     static var outIsTerminal: Bool { isatty(1) == 1 }
     static func error(_ s: String) { write(2, s.hasSuffix("\n") ? s : s + "\n") }

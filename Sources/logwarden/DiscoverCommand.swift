@@ -50,6 +50,7 @@ struct Discover: ParsableCommand {
             session.take(record, classified: match.map { patterns.patterns[$0.pattern].definition.errorClass != TemplateWatch.catchAllClass } ?? false,
                          input: input)
         }
+        Console.untimed(result)
         var failed = false
         if let path = assignments {
             failed = !writeAssignments(session, to: path)

@@ -131,6 +131,7 @@ struct Scan: ParsableCommand {
         let result = pipeline.run(expanded.inputs, state: state,
                                   onRecord: templates.map { watch in { record, match, input in watch.take(record, match: match, patterns: patterns, input: input) } },
                                   onTransition: onTransition, onPrinted: { buffered?.flush() ?? true })
+        Console.untimed(result)
         // New templates are announced once the run has seen them all, valid at its last record.
         if let templates, let last = result.counts.lastTime ?? engine?.groups.compactMap(\.lastEvaluation).max() {
             templates.announce(at: last).forEach(onTransition)

@@ -55,3 +55,15 @@ func classify(_ text: String, with set: PatternSet) -> [(Int, String?, [String])
     }
     return out
 }
+
+extension RecordStream {
+    /// Feeds `bytes[range]` in pieces of `chunk` bytes, as reads of that size would.
+    mutating func feed(_ bytes: [UInt8], _ range: Range<Int>, chunk: Int, _ emit: (Record) -> Void) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let n = min(chunk, range.upperBound - i)
+            bytes[i..<(i + n)].withUnsafeBytes { feed($0, emit) }
+            i += n
+        }
+    }
+}

@@ -7,18 +7,22 @@ public enum PatternFile {
                               "max_series", "examples", "counterexamples", "description"]
     public static let reservedLabels: Set<String> = ["pattern", "class", "severity", "input", "alertname", "alertstate"]
 
-    /// Definitions and declared extra classes of one parsed document; problems go to `diags`.
+    /// Definitions, declared extra classes and forced timestamps of one parsed document;
+    /// problems go to `diags`.
     public static func parse(_ document: YAMLDocument, root: YAMLMapping,
-                             diags: inout [Diagnostic]) -> (patterns: [PatternDefinition], classes: [String]) {
-        diags += root.unknownKeys(["patterns", "classes"], what: "a pattern file")
+                             diags: inout [Diagnostic]) -> (patterns: [PatternDefinition], classes: [String], timestamps: TimestampSettings) {
+        diags += root.unknownKeys(["patterns", "classes", "timestamps"], what: "a pattern file")
         let classes = root.stringList("classes", &diags).map(\.0)
+        let timestamps = root["timestamps"].map { timestampSettings($0, document, &diags) } ?? TimestampSettings()
         guard let list = root["patterns"] else {
+            // A file may carry only the timestamps of the logs the other files classify.
+            if root["timestamps"] != nil { return ([], classes, timestamps) }
             diags.append(Diagnostic(document.location(root.node), "a pattern file needs a top-level 'patterns:' list"))
-            return ([], classes)
+            return ([], classes, timestamps)
         }
         guard case let .sequence(items) = list else {
             diags.append(Diagnostic(document.location(list), "'patterns' must be a list of pattern mappings"))
-            return ([], classes)
+            return ([], classes, timestamps)
         }
         var out: [PatternDefinition] = []
         for item in items {
@@ -28,7 +32,29 @@ public enum PatternFile {
             }
             if let def = definition(m, document, &diags) { out.append(def) }
         }
-        return (out, classes)
+        return (out, classes, timestamps)
+    }
+
+    /// `timestamps: {formats: ['%m/%d/%Y, %I:%M:%S %p'], fields: [asctime]}`: strftime formats
+    /// tried before detection, and JSON fields read before the usual ones. A bad format is
+    /// reported at the `%` that is wrong.
+    static func timestampSettings(_ node: Node, _ doc: YAMLDocument, _ diags: inout [Diagnostic]) -> TimestampSettings {
+        guard let m = YAMLMapping(node, in: doc) else {
+            diags.append(Diagnostic(doc.location(node), "'timestamps' must be a mapping with 'formats' (strftime formats) and/or 'fields' (JSON keys)"))
+            return TimestampSettings()
+        }
+        diags += m.unknownKeys(["formats", "fields"], what: "'timestamps'")
+        var formats: [TimestampFormat] = []
+        for (text, item) in m.stringList("formats", &diags) {
+            do { formats.append(try TimestampFormat(text)) } catch {
+                diags.append(Diagnostic(doc.location(item, valueOffset: error.offset), "timestamp format '\(text)': \(error.message)"))
+            }
+        }
+        var fields: [String] = []
+        for (name, item) in m.stringList("fields", &diags) {
+            if name.isEmpty { diags.append(Diagnostic(doc.location(item), "a timestamp field must name a JSON key, e.g. asctime")) } else { fields.append(name) }
+        }
+        return TimestampSettings(formats: formats, fields: fields)
     }
 
     private static func definition(_ m: YAMLMapping, _ doc: YAMLDocument, _ diags: inout [Diagnostic]) -> PatternDefinition? {

@@ -5,15 +5,18 @@ public final class PatternSet: Sendable {
     public let classes: [String]
     /// Skips records that no pattern can match; nil disables it (results are identical).
     public let prefilter: Prefilter?
+    /// The `timestamps:` of the pattern files, in file order.
+    public let timestamps: TimestampSettings
 
-    public init(patterns: [Pattern], classes: [String], prefilter: Bool = true) {
+    public init(patterns: [Pattern], classes: [String], prefilter: Bool = true, timestamps: TimestampSettings = TimestampSettings()) {
         self.patterns = patterns
         self.classes = classes
         self.prefilter = prefilter ? Prefilter.build(patterns) : nil
+        self.timestamps = timestamps
     }
 
     /// The same patterns without the prefilter, to check that it changes nothing.
-    public func withoutPrefilter() -> PatternSet { PatternSet(patterns: patterns, classes: classes, prefilter: false) }
+    public func withoutPrefilter() -> PatternSet { PatternSet(patterns: patterns, classes: classes, prefilter: false, timestamps: timestamps) }
 
     public var count: Int { patterns.count }
 
@@ -30,6 +33,7 @@ public final class PatternSet: Sendable {
         var diags: [Diagnostic] = []
         var definitions: [PatternDefinition] = []
         var classes = ErrorClassVocabulary.standard
+        var timestamps = TimestampSettings()
         for file in files.patternFiles {
             let document: YAMLDocument
             do { document = try YAMLDocument(file: file.path, text: file.text) } catch {
@@ -43,12 +47,14 @@ public final class PatternSet: Sendable {
             let parsed = PatternFile.parse(document, root: mapping, diags: &diags)
             definitions += parsed.patterns
             classes += parsed.classes.filter { !classes.contains($0) }
+            timestamps = timestamps.then(parsed.timestamps)
         }
-        let set = compile(definitions, classes: classes, diags: &diags)
+        let set = compile(definitions, classes: classes, timestamps: timestamps, diags: &diags)
         return (set, Diagnostics.sorted(diags))
     }
 
-    static func compile(_ definitions: [PatternDefinition], classes: [String], diags: inout [Diagnostic]) -> PatternSet {
+    static func compile(_ definitions: [PatternDefinition], classes: [String], timestamps: TimestampSettings = TimestampSettings(),
+                        diags: inout [Diagnostic]) -> PatternSet {
         var seen: [String: SourceLocation] = [:]
         var compiled: [Pattern] = []
         for def in definitions {
@@ -68,7 +74,7 @@ public final class PatternSet: Sendable {
                 ? $0.element.definition.priority > $1.element.definition.priority
                 : $0.offset < $1.offset
         }.map(\.element)
-        return PatternSet(patterns: ordered, classes: classes)
+        return PatternSet(patterns: ordered, classes: classes, timestamps: timestamps)
     }
 
     private static func compileOne(_ def: PatternDefinition, _ diags: inout [Diagnostic]) -> Pattern? {

@@ -90,7 +90,7 @@ public struct RuleFiles: Sendable {
     mutating func add(_ file: File, _ diags: inout [Diagnostic]) {
         if !origins.isEmpty { origins[origins.count - 1].files.append(file.path) }
         switch Self.kind(of: file.text) {
-        case "patterns", "classes": patternFiles.append(file)
+        case "patterns", "classes", "timestamps": patternFiles.append(file)
         case "groups": alertFiles.append(file)
         case "tests", "rules": testFiles.append(file)
         default:

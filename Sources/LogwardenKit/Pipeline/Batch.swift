@@ -17,6 +17,7 @@ final class Batch: @unchecked Sendable {
         var hasOwnTime: Bool
         var truncated: Bool
         var timestamped: Bool
+        var fallbackTime: Bool
     }
 
     private var bytes: UnsafeMutablePointer<UInt8>
@@ -37,6 +38,8 @@ final class Batch: @unchecked Sendable {
     var final = false
     var failure: InputError? = nil
     var truncatedRecords = 0
+    /// Its input has shown no timestamp so far: records were timed by its fallback.
+    var timedByFallback = false
     /// Classified, so the counting thread may take it (guarded by `BatchPool`'s lock).
     var classified = false
 
@@ -65,7 +68,7 @@ final class Batch: @unchecked Sendable {
         }
         entries.append(Entry(firstLine: record.firstLine, lastLine: record.lastLine, lineCount: record.lineCount, time: record.time,
                              offset: record.offset, text: start..<used, fields: fields, hasOwnTime: record.hasOwnTime,
-                             truncated: record.truncated, timestamped: record.timestamped))
+                             truncated: record.truncated, timestamped: record.timestamped, fallbackTime: record.fallbackTime))
     }
 
     private func grow(to needed: Int) {
@@ -83,7 +86,7 @@ final class Batch: @unchecked Sendable {
         return Record(text: UnsafeBufferPointer(start: bytes + e.text.lowerBound, count: e.text.count), firstLine: e.firstLine,
                       lastLine: e.lastLine, lineCount: e.lineCount, time: e.time, hasOwnTime: e.hasOwnTime, truncated: e.truncated,
                       json: e.fields.lowerBound >= 0 ? JSONFields(storage: members, range: e.fields) : nil,
-                      offset: e.offset, timestamped: e.timestamped)
+                      offset: e.offset, timestamped: e.timestamped, fallbackTime: e.fallbackTime)
     }
 
     /// Event time of record `i`, for merging inputs: a record before its input's first
@@ -96,6 +99,9 @@ final class Batch: @unchecked Sendable {
         for i in entries.indices { matches.append(classifier.classify(record(i))) }
         if classifier.matchErrors != before { matchErrors = zip(classifier.matchErrors, before).map { $0 - $1 } }
     }
+
+    /// The time the record after `i` takes when it has none (not a fallback: see `Record`).
+    func inheritedTime(_ i: Int) -> EpochMillis? { entries[i].fallbackTime ? nil : entries[i].time }
 
     /// Where a reader starts to read record `i` again.
     func resumePoint(_ i: Int, timeBefore: EpochMillis?) -> RecordFramer.Resume {
@@ -112,6 +118,7 @@ final class Batch: @unchecked Sendable {
         final = false
         failure = nil
         truncatedRecords = 0
+        timedByFallback = false
         classified = false
     }
 }

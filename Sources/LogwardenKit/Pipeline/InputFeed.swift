@@ -39,6 +39,7 @@ final class InputFeed: @unchecked Sendable {
             stream.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n])) { batch.append($0) }
         }
         batch.tail = stream.resumePoint
+        batch.timedByFallback = stream.timedByFallback
     }
 
     private func end(_ batch: Batch) {
@@ -46,5 +47,6 @@ final class InputFeed: @unchecked Sendable {
         batch.final = true
         batch.truncatedRecords = stream.truncatedRecords
         batch.tail = stream.resumePoint
+        batch.timedByFallback = stream.timedByFallback
     }
 }

@@ -3,12 +3,19 @@ public struct ReadOptions: Sendable {
     public var framing = FramingOptions()
     /// Offset of zoneless timestamps from UTC, in seconds.
     public var defaultOffsetSeconds = 0
-    /// "Now", for stdin's syslog year; files use their modification time.
+    /// "Now", for stdin's syslog year and read time; files use their modification time.
     public var now: EpochMillis
+    /// Forced formats and fields (`--timestamp-format`, `--timestamp-field`); a pipeline
+    /// adds its pattern files' `timestamps:` after them.
+    public var timestamps = TimestampSettings()
+    /// Bytes of an input held back while looking for its first timestamp (`UntimedRecords`).
+    public var lookAhead = UntimedRecords.defaultLookAhead
 
-    public init(framing: FramingOptions = FramingOptions(), defaultOffsetSeconds: Int = 0, now: EpochMillis) {
+    public init(framing: FramingOptions = FramingOptions(), defaultOffsetSeconds: Int = 0, timestamps: TimestampSettings = TimestampSettings(),
+                now: EpochMillis) {
         self.framing = framing
         self.defaultOffsetSeconds = defaultOffsetSeconds
+        self.timestamps = timestamps
         self.now = now
     }
 }
@@ -22,6 +29,9 @@ public struct ScanResult {
     /// The state file could not be written: the run stopped, and what was not committed
     /// will be read again next run.
     public var stateError: StateError?
+    /// Inputs that showed no timestamp, whose records took their fallback time: named once
+    /// each on stderr.
+    public var untimedInputs: [String] = []
 }
 
 /// One pass over inputs: read, frame, classify, count, and (with rules) evaluate them on
@@ -57,6 +67,8 @@ public struct ScanPipeline {
 
     public init(patterns: PatternSet, options: ReadOptions, engine: RuleEngine? = nil) {
         self.patterns = patterns
+        var options = options
+        options.timestamps = options.timestamps.then(patterns.timestamps)
         self.options = options
         self.engine = engine
     }
@@ -70,8 +82,6 @@ public struct ScanPipeline {
         var place: (index: Int?, file: FileIdentity, head: [UInt8])?
         var batch: Batch?
         var cursor = 0
-        /// The last counted record's time, which the next one inherits: part of its resume point.
-        var lastTime: EpochMillis?
         /// Where a later run resumes after the batches counted so far.
         var position: RecordFramer.Resume
         /// A file still being written (with a state file): its last record may get more lines.
@@ -88,8 +98,15 @@ public struct ScanPipeline {
             self.opened = opened
             self.order = order
             self.place = place
-            lastTime = resume?.lastTime
             position = resume ?? RecordFramer.Resume(offset: 0, line: 0, lastTime: nil, timestamped: false)
+        }
+
+        /// The last counted record's time, which the next one inherits (not a fallback: see
+        /// `Record`); at a batch's start, where the batch before left the input. Read from the
+        /// batch when asked, not stored per record.
+        var lastTime: EpochMillis? {
+            guard let batch, cursor > 0 else { return position.lastTime }
+            return batch.inheritedTime(cursor - 1)
         }
 
         /// Where a later run resumes so that every record counted so far is read once.
@@ -117,6 +134,7 @@ public struct ScanPipeline {
         let baseErrors = tally.counts.matchErrors
         var runErrors = baseErrors.map { _ in 0 }
         var errors: [InputError] = []
+        var untimed: [String] = []
         let holding = state?.holdsOutput ?? false
         let emit: (AlertTransition) -> Void = { t in
             state?.record(t)
@@ -189,8 +207,7 @@ public struct ScanPipeline {
                         }
                     }
                 }
-                let timestamps = TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)
-                let stream = RecordStream(framing: options.framing, timestamps: timestamps, resume: resume)
+                let stream = options.stream(opened, spec: spec, resume: resume)
                 // A file still being written: its last record may get more lines, so it waits for
                 // the next run, as one pass over all the data would have it.
                 let finishAtEnd = state == nil || place == nil || opened.compressed || settled(opened)
@@ -249,6 +266,7 @@ public struct ScanPipeline {
                         }
                     }
                     let batch = pool.next(reading.feed)
+                    if batch.timedByFallback, !untimed.contains(reading.opened.name) { untimed.append(reading.opened.name) }
                     for (p, n) in batch.matchErrors.enumerated() { runErrors[p] += n }
                     reading.batch = batch
                     reading.cursor = 0
@@ -289,7 +307,6 @@ public struct ScanPipeline {
                     let match = batch.matches[c]
                     tally.count(record, match: match, in: pick.input, at: record.time, eventTime: true, emit)
                     onRecord?(record, match, pick.input.name)
-                    pick.lastTime = record.time
                     c += 1
                     sinceCommit += 1
                     if sinceCommit >= commitRecords, state != nil {
@@ -324,10 +341,10 @@ public struct ScanPipeline {
             try commit(final: true)
         } catch {
             tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
-            return ScanResult(counts: tally.counts, errors: errors, stateError: error)
+            return ScanResult(counts: tally.counts, errors: errors, stateError: error, untimedInputs: untimed)
         }
         tally.counts.matchErrors = zip(baseErrors, runErrors).map(+)
-        return ScanResult(counts: tally.counts, errors: errors, stateError: nil)
+        return ScanResult(counts: tally.counts, errors: errors, stateError: nil, untimedInputs: untimed)
     }
 
     /// Up to 1 KiB from an input's start, decompressed: its fingerprint.
@@ -348,22 +365,19 @@ public struct ScanPipeline {
 
     /// Inputs in the order of their first record's time (unknown last, then as given), so
     /// that rotated archives (`app.log app.log.1 app.log.2.gz`) replay oldest first; with
-    /// that time, when their first 256 KiB tell it.
-    /// `writing`: with a state file, a file still being written with no timestamp yet (a new,
-    /// empty log) is due where its first record may be, now less the lateness, so that the
-    /// merge opens it, and it holds the others, before they pass that time.
+    /// that time, when their first 256 KiB tell it. A file without a timestamp there goes
+    /// at its modification time, the time its records take. `writing`: with a state file, a
+    /// file still being written with no timestamp yet (a new, empty log) is due where its
+    /// first record may be, now less the lateness, so that the merge opens it, and it holds
+    /// the others, before they pass that time.
     func oldestFirst(_ inputs: [InputSpec], writing: Bool = false) -> [(InputSpec, EpochMillis?)] {
         guard inputs.count > 1 else { return inputs.map { ($0, nil) } }
         let firsts: [EpochMillis?] = inputs.map { spec in
             guard case .file = spec, let opened = try? InputOpener.open(spec, now: options.now) else { return nil }
-            var source = LimitedSource(opened.source, limit: 256 * 1024)
-            var first: EpochMillis? = nil
-            _ = try? RecordReader.read(&source, framing: options.framing,
-                                       timestamps: TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)) { record in
-                if first == nil, record.hasOwnTime { first = record.time }
-            }
-            if first == nil, writing, !settled(opened) { return options.now - (engine?.store.allowedLateness ?? 60_000) }
-            return first
+            var source = LimitedSource(opened.source, limit: options.lookAhead)
+            if let first = options.firstTime(in: &source, of: opened) { return first }
+            if writing, !settled(opened) { return options.now - (engine?.store.allowedLateness ?? 60_000) }
+            return opened.modified
         }
         return inputs.indices.sorted { a, b in
             switch (firsts[a], firsts[b]) {

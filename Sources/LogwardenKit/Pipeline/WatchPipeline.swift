@@ -79,6 +79,8 @@ public final class WatchPipeline {
     }
     private var streams: [Int: Stream] = [:]
     private var stdinStream: Stream?
+    /// Inputs whose records had no timestamp, said once each (on event time).
+    private var untimedInputs: Set<String> = []
     /// Arrival time of the records being processed; never goes back.
     private var arrival: EpochMillis = 0
     /// When any input last delivered bytes.
@@ -203,10 +205,13 @@ public final class WatchPipeline {
         return arrival
     }
 
+    /// Records before an input's first timestamp take it; an input with none stays untimed,
+    /// and is counted as it arrives.
     private func newRecords(_ resume: RecordFramer.Resume? = nil) -> RecordStream {
-        RecordStream(framing: options.read.framing,
-                     timestamps: TimestampParser(referenceTime: SystemClock.wallMillis(), defaultOffsetSeconds: options.read.defaultOffsetSeconds),
-                     resume: resume)
+        var read = options.read
+        read.timestamps = read.timestamps.then(tally.patterns.timestamps)
+        return RecordStream(framing: read.framing, timestamps: read.parser(reference: SystemClock.wallMillis()),
+                            untimed: UntimedRecords(lookAhead: read.lookAhead, fallback: nil), resume: resume)
     }
 
     // MARK: state
@@ -265,6 +270,9 @@ public final class WatchPipeline {
     }
 
     private func count(_ record: Record, _ input: Tally.Input) {
+        if options.eventTime, record.time == nil, untimedInputs.insert(input.name).inserted {
+            logger.warning("\(UntimedRecords.note(input: input.name, readTime: true))")
+        }
         let time = options.eventTime ? (record.time ?? arrival) : arrival
         let match = tally.count(record, in: input, at: time, eventTime: options.eventTime) { emit($0) }
         templates?.take(record, match: match, patterns: tally.patterns, input: input.name)

@@ -21,6 +21,12 @@ public struct Record {
     /// `RecordFramer.Resume`).
     public var offset: Int64 = 0
     public var timestamped = false
+    /// `time` is its input's fallback (modification or read time): the input had shown no
+    /// timestamp. A later record does not inherit it as a time of the input's own.
+    public var fallbackTime = false
+
+    /// The time the next record of its input takes when it has none.
+    public var inheritedTime: EpochMillis? { fallbackTime ? nil : time }
 }
 
 /// How physical lines group into records.

@@ -31,6 +31,12 @@ public struct RecordFramer {
     /// Seen a line that starts with a timestamp: from then on, lines without one continue.
     private var timestamped = false
     private var lastTime: EpochMillis?
+    private var pendingFallback = false
+    /// The time of records while the input has shown no timestamp (see `UntimedRecords`);
+    /// it is never carried to a resume point, so a later run uses its own.
+    public var fallbackTime: EpochMillis?
+    /// A record was timed by `fallbackTime`.
+    public private(set) var usedFallback = false
 
     /// Where reading can resume so that no record is lost or counted twice: the start of the
     /// record being assembled (it was not handed out), with what framing carries over.
@@ -66,12 +72,16 @@ public struct RecordFramer {
         self.timestamped = timestamped
     }
     private var json = JSONFields()
+    /// The parser's JSON time keys, kept apart from it: reading them while the parser
+    /// caches its last form would otherwise retain the array per record.
+    private let timeKeys: [[UInt8]]
     /// Records cut to `maxBytes`.
     public private(set) var truncatedRecords = 0
 
     public init(options: FramingOptions, timestamps: TimestampParser) {
         self.options = options
         self.timestamps = timestamps
+        timeKeys = timestamps.jsonKeys
         buffer.reserveCapacity(min(options.maxBytes, 1 << 16))
     }
 
@@ -158,7 +168,9 @@ public struct RecordFramer {
         timeBefore = lastTime
         pendingTimestamped = timestamped
         if let time { lastTime = time }
-        pendingTime = lastTime
+        pendingTime = lastTime ?? fallbackTime
+        pendingFallback = lastTime == nil && fallbackTime != nil
+        if pendingFallback { usedFallback = true }
         pendingCut = cut
         pendingTraceback = startsWith(line, Marker.traceback)
         awaitingException = pendingTraceback
@@ -199,21 +211,29 @@ public struct RecordFramer {
         buffer.withUnsafeBufferPointer { text in
             emit(Record(text: text, firstLine: firstLine, lastLine: lastLine, lineCount: lineCount,
                         time: pendingTime, hasOwnTime: pendingHasOwnTime, truncated: pendingCut, json: nil,
-                        offset: pendingOffset, timestamped: pendingTimestamped))
+                        offset: pendingOffset, timestamped: pendingTimestamped, fallbackTime: pendingFallback))
         }
     }
 
-    private static let timeKeys: [[UInt8]] = ["timestamp", "time", "ts", "@timestamp", "__REALTIME_TIMESTAMP"].map { Array($0.utf8) }
-
     private mutating func emitJSON(_ line: UnsafeBufferPointer<UInt8>, number: Int, cut: Bool, offset: Int64, emit: (Record) -> Void) {
-        var own: EpochMillis? = nil
-        if let m = json.member(line, keys: Self.timeKeys) {
-            own = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value]))
-        }
+        let own = jsonTime(line)
         if let own { lastTime = own }
         if cut { truncatedRecords += 1 }
-        emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1,
-                    time: lastTime, hasOwnTime: own != nil, truncated: cut, json: json, offset: offset, timestamped: timestamped))
+        let fallback = lastTime == nil && fallbackTime != nil
+        if fallback { usedFallback = true }
+        emit(Record(text: line, firstLine: number, lastLine: number, lineCount: 1, time: lastTime ?? fallbackTime,
+                    hasOwnTime: own != nil, truncated: cut, json: json, offset: offset, timestamped: timestamped, fallbackTime: fallback))
+    }
+
+    /// The first time field, in the parser's order, whose value reads as a time. Out of
+    /// line: inlined, it makes `push` too large to be inlined into the splitter's loop.
+    @inline(never)
+    private mutating func jsonTime(_ line: UnsafeBufferPointer<UInt8>) -> EpochMillis? {
+        for key in timeKeys {
+            guard let m = json.member(line, key: key) else { continue }
+            if let t = timestamps.parseValue(UnsafeBufferPointer(rebasing: line[m.value])) { return t }
+        }
+        return nil
     }
 
     // MARK: bytes

@@ -11,21 +11,17 @@ public enum RuleTestRunner {
         let patterns = try PatternSet.load(files)
         let (groups, problems) = RuleFile.load(files)
         if !problems.isEmpty { throw Diagnostics(problems) }
+        var options = options
+        options.timestamps = options.timestamps.then(patterns.timestamps)
         return file.cases.map { run($0, patterns: patterns, groups: groups, options: options) }
     }
 
     static func run(_ test: RuleTestFile.Case, patterns: PatternSet, groups: [RuleGroupDefinition], options: ReadOptions) -> Outcome {
         var failures: [String] = []
         guard let input = test.input else { return Outcome(name: test.name, failures: ["no input"]) }
-        // The first record's time anchors eval_time offsets.
-        var first: EpochMillis? = nil
-        if let opened = try? InputOpener.open(input, now: options.now) {
-            var source = opened.source
-            _ = try? RecordReader.read(&source, framing: options.framing,
-                                       timestamps: TimestampParser(referenceTime: opened.modified, defaultOffsetSeconds: options.defaultOffsetSeconds)) {
-                if first == nil, $0.hasOwnTime { first = $0.time }
-            }
-        }
+        // The first record's time anchors eval_time offsets: the input's first timestamp,
+        // which the records before it take, or without one the time they all take.
+        let first = (try? InputOpener.open(input, now: options.now)).map { options.firstTime(of: input) ?? $0.modified }
         func instant(_ when: RuleTestFile.AlertCheck.When) -> EpochMillis? {
             switch when {
             case let .offset(ms): return first.map { $0 + ms }

@@ -89,6 +89,21 @@ struct ScanPipelineTests {
                 expr: increase(logwarden_matches_total{pattern="refused"}[1m]) >= 3
         """
 
+    /// A scan with the `refused` pattern and its alert rule, on `workers` threads besides the caller.
+    static func refusedPipeline(workers: Int) throws -> ScanPipeline {
+        var files = RuleFiles()
+        var diags: [Diagnostic] = []
+        files.add(RuleFiles.File(path: "p.yaml", text: refused), &diags)
+        files.add(RuleFiles.File(path: "a.yaml", text: rules), &diags)
+        let set = try PatternSet.load(files)
+        let (groups, problems) = RuleFile.load(files)
+        #expect(problems.isEmpty && diags.isEmpty)
+        let engine = try #require(RuleEngine.make(groups, patterns: set, lateness: 60_000))
+        var pipeline = ScanPipeline(patterns: set, options: ReadOptions(now: 0), engine: engine)
+        pipeline.workers = workers
+        return pipeline
+    }
+
     /// `a.log` has half an hour of quiet records; `b.log` three errors at 10:05. Merged on
     /// event time, they land in 10:05's window (read one after the other, they would come
     /// 25 minutes late and be counted at 10:30).
@@ -106,16 +121,7 @@ struct ScanPipelineTests {
             2025-10-27T10:05:20Z ERROR connection refused
 
             """, to: dir + "/b.log")
-        var files = RuleFiles()
-        var diags: [Diagnostic] = []
-        files.add(RuleFiles.File(path: "p.yaml", text: Self.refused), &diags)
-        files.add(RuleFiles.File(path: "a.yaml", text: Self.rules), &diags)
-        let set = try PatternSet.load(files)
-        let (groups, problems) = RuleFile.load(files)
-        #expect(problems.isEmpty && diags.isEmpty)
-        let engine = try #require(RuleEngine.make(groups, patterns: set, lateness: 60_000))
-        var pipeline = ScanPipeline(patterns: set, options: ReadOptions(now: 0), engine: engine)
-        pipeline.workers = workers
+        let pipeline = try Self.refusedPipeline(workers: workers)
         var transitions: [String] = []
         let result = pipeline.run([.file(dir + "/a.log"), .file(dir + "/b.log")], onTransition: { t in
             transitions.append("\(t.kind.rawValue)@\(t.evalTime.rfc3339)")

@@ -24,13 +24,7 @@ struct RecordStreamTests {
         var stream = RecordStream(framing: FramingOptions(), timestamps: TimestampParser(referenceTime: 0), resume: resume)
         var rows: [String] = []
         let emit: (Record) -> Void = { rows.append("\($0.firstLine)-\($0.lastLine) \($0.time ?? -1) \(String(decoding: $0.text, as: UTF8.self))") }
-        var i = Int(resume?.offset ?? 0)
-        let end = stopAt ?? bytes.count
-        while i < end {
-            let n = min(chunk, end - i)
-            bytes[i..<(i + n)].withUnsafeBytes { stream.feed($0, emit) }
-            i += n
-        }
+        stream.feed(bytes, Int(resume?.offset ?? 0)..<(stopAt ?? bytes.count), chunk: chunk, emit)
         if stopAt == nil { stream.finish(emit) }
         return (rows, stream.resumePoint)
     }

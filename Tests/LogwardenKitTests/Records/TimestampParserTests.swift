@@ -1,15 +1,18 @@
 import Testing
 @testable import LogwardenKit
 
+/// The time a fresh parser reads at the start of `line` (syslog years from 2026-06-01), as RFC 3339.
+func parseLine(_ line: String, offset: Int = 0, settings: TimestampSettings = TimestampSettings()) -> String? {
+    var parser = TimestampParser(referenceTime: TimestampParserTests.reference, defaultOffsetSeconds: offset, settings: settings)
+    var bytes = Array(line.utf8)
+    return bytes.withUnsafeMutableBufferPointer { parser.parseLineStart(UnsafeBufferPointer($0))?.rfc3339 }
+}
+
 struct TimestampParserTests {
     /// 2026-06-01T00:00:00Z: syslog dates are read relative to it.
     static let reference: EpochMillis = 1_780_272_000_000
 
-    func parse(_ line: String, offset: Int = 0) -> String? {
-        var parser = TimestampParser(referenceTime: Self.reference, defaultOffsetSeconds: offset)
-        var bytes = Array(line.utf8)
-        return bytes.withUnsafeMutableBufferPointer { parser.parseLineStart(UnsafeBufferPointer($0))?.rfc3339 }
-    }
+    func parse(_ line: String, offset: Int = 0) -> String? { parseLine(line, offset: offset) }
 
     @Test(arguments: [
         ("2025-10-27T10:00:00Z api started", "2025-10-27T10:00:00Z"),
