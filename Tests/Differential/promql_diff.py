@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Differential test: PromQL answers and rule outputs of logwarden against `promtool test rules`.
+
+The scenarios of issue 23 (part 8), where logwarden's answer used to differ from
+Prometheus 2.42's: inline `(?i)` in anchored regexes, empty rule labels, recording
+rules sharing a name, `$labels.__name__`, rules reading ALERTS and
+ALERTS_FOR_STATE, `sum by (__name__)` after increase(), and the arithmetic of
+rate(), sum() and avg().  The machinery (log and series generation, promtool
+runs, the negative control, --promtool-only) is promtool_diff.py's; see
+Tests/Differential/README.md.
+
+Where increase()/rate() appear, the series used exist from minute 0 (capture-less
+patterns), so promtool has a sample at both ends of every 1m window and its
+extrapolation factor is exactly 1: both engines then compute the same thing.
+Options as promtool_diff.py: --bin PATH, -k SUBSTRING, --keep DIR, -v, --promtool-only.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from promtool_diff import L, M, R, main  # noqa: E402
+
+
+def REC(record, expr, labels=None):
+    r = {"record": record, "expr": expr}
+    if labels:
+        r["labels"] = labels
+    return r
+
+
+SCENARIOS = [
+    dict(
+        name="inline_caseless_regex",
+        doc="(?i) and [wW] in anchored label matchers; a pattern '^(?i)error ...' on an upper-case message",
+        n=6,
+        series={"job_failed{host=WEB1}": "_ _ 1 1 2",
+                "shout{host=db1}": "_ 1 1 2 3"},
+        rules=[R("CaselessHost", f'{M}{{pattern="job_failed", host=~"(?i)web1"}} > 0'),
+               R("CaselessPrefix", f'{M}{{host=~"(?i)w.+"}} > 0'),
+               R("ClassHost", f'{M}{{host=~"[wW]EB1"}} > 0'),
+               R("JobStuck", f'{M}{{pattern="shout"}} > 0')],
+        expect={"CaselessHost": [(L("job_failed", host="WEB1"), "2-6")],
+                "CaselessPrefix": [(L("job_failed", host="WEB1"), "2-6")],
+                "ClassHost": [(L("job_failed", host="WEB1"), "2-6")],
+                "JobStuck": [(L("shout", host="db1"), "1-6")]},
+    ),
+]
+
+
+if __name__ == "__main__":
+    sys.exit(main(scenarios=SCENARIOS, doc=__doc__))
