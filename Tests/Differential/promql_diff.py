@@ -45,6 +45,23 @@ SCENARIOS = [
                 "ClassHost": [(L("job_failed", host="WEB1"), "2-6")],
                 "JobStuck": [(L("shout", host="db1"), "1-6")]},
     ),
+    dict(
+        name="empty_rule_labels",
+        doc="a rule label that is or expands to '' removes the label (the series' own too); "
+            "so does a recording rule's '' label",
+        n=5,
+        series={"job_failed{host=a}": "_ 1 1 1 2"},
+        rules=[REC("lw:job_failed", f'{M}{{pattern="job_failed"}}', labels={"severity": "", "source": "lw"}),
+               R("EmptyLabels", f'{M}{{pattern="job_failed"}} > 0',
+                 labels={"severity": "", "team": "{{ $labels.nosuch }}", "where": "host {{ $labels.host }}"}),
+               R("TemplatedAway", f'{M}{{pattern="job_failed"}} > 0', labels={"host": "{{ $labels.nosuch }}"}),
+               R("RecordedEmpty", "lw:job_failed > 0")],
+        expect={"EmptyLabels": [({"class": "other_error", "pattern": "job_failed", "host": "a",
+                                  "where": "host a"}, "1-5")],
+                "TemplatedAway": [(L("job_failed"), "1-5")],
+                "RecordedEmpty": [({"class": "other_error", "pattern": "job_failed", "host": "a",
+                                    "source": "lw"}, "1-5")]},
+    ),
 ]
 
 

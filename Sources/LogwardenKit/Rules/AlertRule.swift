@@ -164,17 +164,20 @@ public final class AlertRule {
     /// element is in the result instant after instant.
     private var alertLabelsOf: [Labels: Labels] = [:]
 
-    /// The element's labels without `__name__`, the rule's labels, and `alertname`.
+    /// The element's labels without `__name__`, the rule's labels, and `alertname`. A rule
+    /// label that is (or expands to) "" removes the element's label, as in Prometheus.
     private func alertLabels(_ element: VectorSample) -> Labels {
         if staticLabels, let known = alertLabelsOf[element.labels] { return known }
-        var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
+        let ruleLabels: [(String, String)]
         if !staticLabels {
             let data = templateData(element.labels, element.value)
-            pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
+            ruleLabels = definition.labels.map { ($0.name, expand($0.template, data)) }
         } else {
-            pairs += definition.labels.map { ($0.name, $0.template.source) }
+            ruleLabels = definition.labels.map { ($0.name, $0.template.source) }
         }
-        let labels = Labels(pairs + [("alertname", definition.name)])
+        let overridden = Set(ruleLabels.map(\.0) + ["alertname"])
+        let kept = element.labels.withoutName.pairs.filter { !overridden.contains($0.name) }.map { ($0.name, $0.value) }
+        let labels = Labels(kept + ruleLabels + [("alertname", definition.name)])
         if staticLabels { alertLabelsOf[element.labels] = labels }
         return labels
     }
