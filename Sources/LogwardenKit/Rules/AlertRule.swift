@@ -242,6 +242,29 @@ public final class AlertRule {
         slots.compactMap { $0 }.filter { $0.state != .inactive }
     }
 
+    /// The labels of an alert's `ALERTS` series (with `alertstate`) or `ALERTS_FOR_STATE`
+    /// series, as Prometheus writes them: it starts from the rule's labels as written and
+    /// sets the alert's over them, so a label whose template expanded to "" (and so left the
+    /// alert) keeps its template text there.
+    func seriesLabels(_ alert: Alert, _ name: String) -> Labels {
+        let raw = definition.labels.filter { alert.labels[$0.name] == nil }.map { ($0.name, $0.template.source) }
+        let state = name == "ALERTS" ? [("alertstate", alert.state.rawValue)] : []
+        return Labels(raw + alert.labels.pairs.map { ($0.name, $0.value) } + [(Labels.metricName, name)] + state)
+    }
+
+    /// `ALERTS` (1) and `ALERTS_FOR_STATE` (activeAt in Unix seconds) of the active alerts.
+    func writtenSamples() -> [VectorSample] {
+        activeAlerts.flatMap { a in
+            [VectorSample(labels: seriesLabels(a, "ALERTS"), value: 1),
+             VectorSample(labels: seriesLabels(a, "ALERTS_FOR_STATE"), value: Self.unixSeconds(a.activeAt))]
+        }
+    }
+
+    /// Whole seconds, rounded down as Go's Time.Unix() does.
+    static func unixSeconds(_ t: EpochMillis) -> Double {
+        Double(t >= 0 ? t / 1000 : (t - 999) / 1000)
+    }
+
     private func expand(_ template: Template, _ data: TemplateData) -> String {
         do { return try template.render(data) } catch { return "<error expanding template: \(error.message)>" }
     }

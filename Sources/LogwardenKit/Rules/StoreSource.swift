@@ -1,7 +1,7 @@
-/// The store as PromQL sees it: counters with exact windows, and recorded series.
+/// The store as PromQL sees it: counters with exact windows, and series written by rules.
 final class StoreSource: SeriesSource {
     let store: SeriesStore
-    var recorded: [String: [VectorSample]] = [:]
+    let written = WrittenSeries()
     private let scratch = MatchScratch()
     private var cache: [String: (count: Int, ids: [(id: Int, labels: Labels)])] = [:]
     private var nameless: [Labels] = []
@@ -96,7 +96,7 @@ final class StoreSource: SeriesSource {
             filters[filterKey] = filter
             filterOfNode[scope, offset] = .tracked(filter)
         }
-        guard unrecorded(filter.vector.selector) else { return nil }
+        guard unwritten(filter.vector.selector, at: t) else { return nil }
         return filter.result(at: t)
     }
 
@@ -124,7 +124,7 @@ final class StoreSource: SeriesSource {
             view = GroupsView(vector)
             viewOfNode[scope, offset] = .tracked(view)
         }
-        guard unrecorded(view.vector.selector) else { return nil }
+        guard unwritten(view.vector.selector, at: t) else { return nil }
         let v = view.vector
         v.update(at: t)
         if view.seen != v.generation {
@@ -136,9 +136,9 @@ final class StoreSource: SeriesSource {
         return view.result
     }
 
-    /// A recording rule of the same name makes the full path report an error: let it.
-    private func unrecorded(_ selector: VectorSelector) -> Bool {
-        recorded.isEmpty || recorded(matching: selector).isEmpty
+    /// A rule writing series of the same name makes the full path report an error: let it.
+    private func unwritten(_ selector: VectorSelector, at t: EpochMillis) -> Bool {
+        written.isEmpty || written(matching: selector, at: t).isEmpty
     }
 
     /// The shapes the evaluator computes from windows alone: `f(sel[r])`, and the
@@ -206,9 +206,8 @@ final class StoreSource: SeriesSource {
         Double(store.series[id].window.sum(at: t, range: range))
     }
 
-    func recorded(matching selector: VectorSelector) -> [VectorSample] {
-        guard let name = selector.name, let samples = recorded[name] else { return [] }
-        return samples.filter { matches(selector, $0.labels) }
+    func written(matching selector: VectorSelector, at t: EpochMillis) -> [VectorSample] {
+        written.matching(selector, at: t, matches)
     }
 
     func matches(_ selector: VectorSelector, _ labels: Labels) -> Bool {

@@ -29,7 +29,7 @@ final class FakeSource: SeriesSource {
 
     func total(_ id: Int) -> Double { series[id].total }
     func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double { series[id].window }
-    func recorded(matching selector: VectorSelector) -> [VectorSample] { [] }
+    func written(matching selector: VectorSelector, at t: EpochMillis) -> [VectorSample] { [] }
 }
 
 struct PromQLTests {

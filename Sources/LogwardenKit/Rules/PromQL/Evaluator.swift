@@ -21,16 +21,16 @@ public enum QueryValue: Sendable {
     case string(String)
 }
 
-/// Where an evaluation reads its series: logwarden's counters (with exact windows) and the
-/// latest output of recording rules.
+/// Where an evaluation reads its series: logwarden's counters (with exact windows) and what
+/// rules wrote (recording rules' outputs, ALERTS and ALERTS_FOR_STATE).
 public protocol SeriesSource {
     /// Counter series matching a selector: ids for `total`/`windowSum`.
     func counters(matching selector: VectorSelector) -> [(id: Int, labels: Labels)]
     func total(_ id: Int) -> Double
     /// Records with time in (t − range, t].
     func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double
-    /// Recorded series (from recording rules) matching a selector.
-    func recorded(matching selector: VectorSelector) -> [VectorSample]
+    /// Series written by rules that a selector selects at `t`.
+    func written(matching selector: VectorSelector, at t: EpochMillis) -> [VectorSample]
     /// A series' labels without `__name__`, kept so evaluations do not rebuild them.
     func labelsWithoutName(_ id: Int) -> Labels
     /// Memo of aggregation group keys per series, for one grouping.
@@ -142,7 +142,7 @@ public struct Evaluator {
         case let .paren(inner): return try eval(inner)
         case let .selector(sel, _):
             let counters = source.counters(matching: sel).map { VectorSample(labels: $0.labels, value: source.total($0.id), series: $0.id) }
-            return .vector(counters + source.recorded(matching: sel))
+            return .vector(counters + source.written(matching: sel, at: time))
         case let .range(_, _, at):
             throw ExprError(at, "a range vector must be the argument of increase(), rate() or delta()")
         case let .unary(_, inner):
@@ -184,8 +184,8 @@ public struct Evaluator {
         switch name {
         case "increase", "rate", "delta":
             guard case let .range(sel, range, selAt) = args[0] else { throw ExprError(at, "\(name) needs a range vector") }
-            if !source.recorded(matching: sel).isEmpty {
-                throw ExprError(selAt, "not supported: \(name)() over the output of a recording rule; apply it to logwarden's counters")
+            if !source.written(matching: sel, at: time).isEmpty {
+                throw ExprError(selAt, "not supported: \(name)() over series written by a rule (a recording rule's output, ALERTS); apply it to logwarden's counters")
             }
             return .vector(source.counters(matching: sel).map { c in
                 let n = source.windowSum(c.id, at: time, range: range)
@@ -240,7 +240,7 @@ public struct Evaluator {
     private func fusedAggregate(_ op: String, _ inner: Expr, _ grouping: Set<String>, _ without: Bool) throws(ExprError) -> [VectorSample]? {
         guard ["sum", "min", "max", "avg", "count"].contains(op),
               case let .call(fn, args, _) = inner, fn == "increase" || fn == "rate" || fn == "delta",
-              case let .range(sel, range, _) = args[0], source.recorded(matching: sel).isEmpty,
+              case let .range(sel, range, _) = args[0], source.written(matching: sel, at: time).isEmpty,
               let table = source.groupKeys(groupingSpec(grouping, without: without))
         else { return nil }
         let divisor0 = fn == "rate" ? Double(range) / 1000 : 1
