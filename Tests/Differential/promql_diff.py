@@ -99,6 +99,23 @@ SCENARIOS = [
                 "ActiveFor": [({**L("disk_full"), "team": "ops", "tmpl": "{{ $labels.nosuch }}"}, "4-5")],
                 "NoDiskAlert": [({"alertstate": "firing"}, "0-3 6-8")]},
     ),
+    dict(
+        name="name_label_in_templates",
+        doc="$labels.__name__ is the metric name where the element keeps it (a filter, sum by (__name__)), "
+            "empty where arithmetic dropped it",
+        n=5,
+        series={"disk_full": "0 0 1 1 2"},
+        rules=[R("NameOfSelector", f'{M}{{pattern="disk_full"}} > 0',
+                 labels={"metric": "{{ $labels.__name__ }}"},
+                 annotations={"name": "[{{ $labels.__name__ }}]"}),
+               R("NameKeptBySumBy", f'sum by (__name__, pattern) ({M}{{pattern="disk_full"}}) > 0',
+                 annotations={"name": "[{{ $labels.__name__ }}]"}),
+               R("NameDroppedByArithmetic", f'{M}{{pattern="disk_full"}} * 1 > 0',
+                 annotations={"name": "[{{ $labels.__name__ }}]"})],
+        expect={"NameOfSelector": [({**L("disk_full"), "metric": M}, "2-5", {"name": f"[{M}]"})],
+                "NameKeptBySumBy": [({"pattern": "disk_full"}, "2-5", {"name": f"[{M}]"})],
+                "NameDroppedByArithmetic": [(L("disk_full"), "2-5", {"name": "[]"})]},
+    ),
 ]
 
 

@@ -232,8 +232,10 @@ public final class AlertRule {
 
     private lazy var staticLabels: Bool = definition.labels.allSatisfy { !$0.template.source.contains("{{") }
 
+    /// `$labels` is the element's labels as the expression gave them, `__name__` included
+    /// where it kept one (`x > 0`), as Prometheus's `smpl.Metric.Map()`.
     private func templateData(_ labels: Labels, _ value: Double) -> TemplateData {
-        TemplateData(labels: Dictionary(labels.withoutName.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+        TemplateData(labels: Dictionary(labels.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
                      externalLabels: externalLabels, externalURL: "", value: value)
     }
 
