@@ -116,6 +116,22 @@ SCENARIOS = [
                 "NameKeptBySumBy": [({"pattern": "disk_full"}, "2-5", {"name": f"[{M}]"})],
                 "NameDroppedByArithmetic": [(L("disk_full"), "2-5", {"name": "[]"})]},
     ),
+    dict(
+        name="sum_by_name_after_increase",
+        doc="increase() drops the name, so sum by (__name__) gives one group without a name",
+        n=7,
+        series={"disk_full": "0 0 1 1 3",
+                "timeout": "0 1 1 1 1 2"},
+        rules=[R("NamelessGroup", f'sum by (__name__) (increase({M}{{pattern=~"disk_full|timeout"}}[1m])) > 0',
+                 annotations={"name": "[{{ $labels.__name__ }}]"}),
+               R("NamelessGroupMatches",
+                 f'sum by (__name__) (increase({M}{{pattern=~"disk_full|timeout"}}[1m])) > 0 and on(__name__) vector(1)'),
+               R("NamelessCount", f'count by (__name__) (increase({M}{{pattern=~"disk_full|timeout"}}[1m]) > 0) >= 1 '
+                                  f'and on(__name__) vector(1)')],
+        expect={"NamelessGroup": [({}, "1-2 4-5", {"name": "[]"})],
+                "NamelessGroupMatches": [({}, "1-2 4-5")],
+                "NamelessCount": [({}, "1-2 4-5")]},
+    ),
 ]
 
 

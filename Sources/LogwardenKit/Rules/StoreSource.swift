@@ -56,7 +56,8 @@ final class StoreSource: SeriesSource {
 
     private func link(_ id: Int, _ labels: Labels, _ m: GroupWindows) {
         guard matches(m.selector, labels) else { return }
-        let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.keeping(m.grouping)
+        // f(selector[r]) dropped the name: `by (__name__)` keeps nothing of it.
+        let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.withoutName.keeping(m.grouping)
         let g: Int
         if let i = m.index[key] { g = i } else {
             g = m.groups.count

@@ -146,6 +146,37 @@ struct IncrementalEvaluationTests {
         #expect(store.touches.start > 0 && store.touches.series.count < 200)
     }
 
+    /// increase() drops the name, so `by (__name__)` of it is one nameless group; of a plain
+    /// selector it keeps the name. The group of each series is memoised per grouping and
+    /// shared by every path: the order they first run in must not matter.
+    @Test func groupingByNameKeepsOnlyANameTheElementsHave() throws {
+        let store = try store()
+        let source = StoreSource(store: store)
+        store.logTouches = true
+        let cases = [
+            (#"sum by (__name__) (logwarden_matches_total)"#, ["logwarden_matches_total{} 2.0"]),
+            (#"sum by (__name__) (increase(logwarden_matches_total[1m]))"#, ["{} 2.0"]),
+            (#"count by (__name__) (increase(logwarden_matches_total[1m]) > 0)"#, ["{} 2.0"]),
+            (#"sum by (__name__, class) (increase(logwarden_matches_total[1m])) > 0"#, [#"{class="auth_failure"} 1.0"#, #"{class="other_error"} 1.0"#]),
+            (#"count by (__name__) (logwarden_matches_total)"#, ["logwarden_matches_total{} 4.0"]),
+        ]
+        let exprs = try cases.map { try ExprParser.parse($0.0) }
+        exprs.forEach(source.registerGroupWindows)
+        let input = store.inputSeries("a.log")
+        for (i, key) in [SeriesKey(pattern: 0, captures: ["10.0.0.1"]), SeriesKey(pattern: 2, captures: [])].enumerated() {
+            let text: [UInt8] = Array("record \(i)".utf8)
+            let at = store.admit(1_000_000)
+            text.withUnsafeBufferPointer { store.count(input: input, at: at, recordTime: 1_000_000, line: i, text: $0, match: key) }
+        }
+        for round in 0..<2 {
+            for (i, (text, expected)) in cases.enumerated() {
+                let scope = round == 0 ? nil : EvaluationScope(group: 0, rule: i)
+                let got = rendered(try Evaluator(source: source, time: 1_020_000, scope: scope).eval(exprs[i]))
+                #expect(got == expected, "\(text)")
+            }
+        }
+    }
+
     struct Mismatch: Error {}
 }
 

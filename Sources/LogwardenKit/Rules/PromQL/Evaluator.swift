@@ -258,7 +258,8 @@ public struct Evaluator {
         var keys: [Labels] = []
         var groups: [GroupAccumulator] = []
         for c in source.counters(matching: sel) {
-            let group = table.group(c.id) { without ? c.labels.removing(dropped) : c.labels.keeping(grouping) }
+            // The function dropped the name: `by (__name__)` keeps nothing of it.
+            let group = table.group(c.id) { without ? c.labels.removing(dropped) : c.labels.withoutName.keeping(grouping) }
             let g: Int
             if let slot = slotOfGroup[group] { g = slot } else {
                 g = keys.count
@@ -276,6 +277,9 @@ public struct Evaluator {
         // Samples straight from series find their group by index; others by their labels.
         let table = source.groupKeys(groupingSpec(grouping, without: without))
         let dropped = grouping.union([Labels.metricName])
+        // The table holds each series' group as if its name were dropped; `by (__name__)` of
+        // samples that kept their name (a plain selector) groups by it instead.
+        let byName = !without && grouping.contains(Labels.metricName)
         var slotOfGroup: [Int: Int] = [:]
         var slotOfKey: [Labels: Int] = [:]
         var keys: [Labels] = []
@@ -285,9 +289,9 @@ public struct Evaluator {
         for s in v {
             let compute = { without ? s.labels.removing(dropped) : s.labels.keeping(grouping) }
             var g = -1
-            if s.series >= 0, let table {
-                // The labels of a series' sample only differ by __name__, which grouping drops or ignores.
-                let group = table.group(s.series, make: compute)
+            if s.series >= 0, let table, !(byName && s.labels.name != nil) {
+                // The labels of a series' sample only differ by __name__, which grouping drops here.
+                let group = table.group(s.series) { without ? s.labels.removing(dropped) : s.labels.withoutName.keeping(grouping) }
                 if let slot = slotOfGroup[group] { g = slot } else {
                     g = keys.count
                     slotOfGroup[group] = g
