@@ -177,6 +177,39 @@ struct IncrementalEvaluationTests {
         }
     }
 
+    /// Sums of counts are exact from a group's window; sums of rates and averages are not,
+    /// and are built from the members in order, as Prometheus adds them, on every path.
+    @Test func keptSumsOfRatesAndAveragesAddUpAsPrometheus() throws {
+        let store = try store()
+        let source = StoreSource(store: store)
+        store.logTouches = true
+        let cases = [
+            (#"sum(rate(logwarden_matches_total{pattern=~"fail|boom"}[1m]))"#, ["{} 0.09999999999999999"]),
+            (#"sum(rate(logwarden_matches_total{pattern=~"fail|boom"}[1m])) >= 0.1"#, []),
+            (#"avg(increase(logwarden_matches_total{pattern=~"slow|boom"}[1m]))"#, ["{} 2.333333333333333"]),
+            (#"avg(increase(logwarden_matches_total{pattern=~"slow|boom"}[1m])) < 2.3333333333333335"#, ["{} 2.333333333333333"]),
+            (#"sum(increase(logwarden_matches_total{pattern=~"fail|boom"}[1m]))"#, ["{} 6.0"]),
+        ]
+        let exprs = try cases.map { try ExprParser.parse($0.0) }
+        exprs.forEach(source.registerGroupWindows)
+        let input = store.inputSeries("a.log")
+        // fail{}, slow{}, boom{} exist from the start: sums of 0, 1, 5 and averages of 0, 1, 6.
+        let keys = [SeriesKey(pattern: 2, captures: [])] + Array(repeating: SeriesKey(pattern: 0, captures: ["10.0.0.1"]), count: 5)
+            + Array(repeating: SeriesKey(pattern: 1, captures: ["h0"]), count: 6)
+        for (i, key) in keys.enumerated() {
+            let text: [UInt8] = Array("record \(i)".utf8)
+            let at = store.admit(1_000_000)
+            text.withUnsafeBufferPointer { store.count(input: input, at: at, recordTime: 1_000_000, line: i, text: $0, match: key) }
+        }
+        for round in 0..<2 {
+            for (i, (text, expected)) in cases.enumerated() {
+                let scope = round == 0 ? nil : EvaluationScope(group: 0, rule: i)
+                let got = rendered(try Evaluator(source: source, time: 1_020_000, scope: scope).eval(exprs[i]))
+                #expect(got == expected, "\(text)")
+            }
+        }
+    }
+
     struct Mismatch: Error {}
 }
 

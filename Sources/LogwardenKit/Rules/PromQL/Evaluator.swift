@@ -35,8 +35,9 @@ public protocol SeriesSource {
     func labelsWithoutName(_ id: Int) -> Labels
     /// Memo of aggregation group keys per series, for one grouping.
     func groupKeys(_ grouping: String) -> GroupKeyTable?
-    /// Windows kept per group for `sum by (grouping) (f(selector[r]))`, if registered.
-    func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]?
+    /// `op by (grouping) (fn(selector[range]))` from windows kept per group, if registered.
+    func groupAggregate(_ op: AggregateOp, _ fn: String, _ selector: VectorSelector, range: Int64, grouping: String,
+                        at t: EpochMillis) -> [VectorSample]?
     /// `lhs op c` kept up to date between instants (nil: evaluate it in full).
     func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]?
     /// An aggregation kept up to date between instants (nil: evaluate it in full).
@@ -83,34 +84,10 @@ public final class GroupKeyTable {
 extension SeriesSource {
     public func labelsWithoutName(_ id: Int) -> Labels { Labels() }
     public func groupKeys(_ grouping: String) -> GroupKeyTable? { nil }
-    public func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? { nil }
+    public func groupAggregate(_ op: AggregateOp, _ fn: String, _ selector: VectorSelector, range: Int64, grouping: String,
+                               at t: EpochMillis) -> [VectorSample]? { nil }
     public func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
     public func aggregate(_ e: Expr, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
-}
-
-/// sum, count, min and max of one aggregation group, from which each operator's result follows.
-struct GroupAccumulator {
-    var sum = 0.0
-    var count = 0.0
-    var min = Double.nan
-    var max = Double.nan
-
-    mutating func add(_ v: Double) {
-        sum += v
-        count += 1
-        if min.isNaN || v < min { min = v }
-        if max.isNaN || v > max { max = v }
-    }
-
-    func value(_ op: String) -> Double {
-        switch op {
-        case "sum": return sum
-        case "min": return min
-        case "max": return max
-        case "avg": return sum / count
-        default: return count
-        }
-    }
 }
 
 /// The grouping of an aggregation as one string: a cache key.
@@ -191,7 +168,7 @@ public struct Evaluator {
                 let n = source.windowSum(c.id, at: time, range: range)
                 let labels = source.labelsWithoutName(c.id)
                 return VectorSample(labels: labels.items.isEmpty ? c.labels.withoutName : labels,
-                                    value: name == "rate" ? n / (Double(range) / 1000) : n, series: c.id)
+                                    value: Functions.windowValue(name, n, range: range), series: c.id)
             })
         case "time":
             return .scalar(Double(time) / 1000)
@@ -238,22 +215,16 @@ public struct Evaluator {
     /// rules: accumulated per group straight from the windows, without a vector in between.
     /// The result is the same as the general path's.
     private func fusedAggregate(_ op: String, _ inner: Expr, _ grouping: Set<String>, _ without: Bool) throws(ExprError) -> [VectorSample]? {
-        guard ["sum", "min", "max", "avg", "count"].contains(op),
+        guard let agg = AggregateOp(op),
               case let .call(fn, args, _) = inner, fn == "increase" || fn == "rate" || fn == "delta",
               case let .range(sel, range, _) = args[0], source.written(matching: sel, at: time).isEmpty,
               let table = source.groupKeys(groupingSpec(grouping, without: without))
         else { return nil }
-        let divisor0 = fn == "rate" ? Double(range) / 1000 : 1
-        // Sums, counts and averages kept per group as records arrive: O(groups), not O(series).
-        if op == "sum" || op == "count" || op == "avg", let groups = source.groupWindows(sel, grouping: groupingSpec(grouping, without: without)) {
-            return groups.map { g in
-                let sum = Double(g.window.window.sum(at: time, range: range)) / divisor0
-                let count = Double(g.window.members)
-                return VectorSample(labels: g.labels, value: op == "sum" ? sum : op == "count" ? count : sum / count)
-            }
+        // Kept per group as records arrive: O(groups), not O(series), where that is exact.
+        if let kept = source.groupAggregate(agg, fn, sel, range: range, grouping: groupingSpec(grouping, without: without), at: time) {
+            return kept
         }
         let dropped = grouping.union([Labels.metricName])
-        let divisor = fn == "rate" ? Double(range) / 1000 : 1
         var slotOfGroup: [Int: Int] = [:]
         var keys: [Labels] = []
         var groups: [GroupAccumulator] = []
@@ -265,11 +236,11 @@ public struct Evaluator {
                 g = keys.count
                 slotOfGroup[group] = g
                 keys.append(table.keys[group])
-                groups.append(GroupAccumulator())
+                groups.append(GroupAccumulator(agg))
             }
-            groups[g].add(source.windowSum(c.id, at: time, range: range) / divisor)
+            groups[g].add(Functions.windowValue(fn, source.windowSum(c.id, at: time, range: range), range: range))
         }
-        return keys.indices.map { VectorSample(labels: keys[$0], value: groups[$0].value(op)) }
+        return keys.indices.map { VectorSample(labels: keys[$0], value: groups[$0].result) }
     }
 
     private func aggregate(_ op: String, _ k: Double, _ v: [VectorSample], _ grouping: Set<String>, _ without: Bool) -> [VectorSample] {
@@ -286,6 +257,7 @@ public struct Evaluator {
         var groups: [GroupAccumulator] = []
         var members: [[VectorSample]] = []
         let ranked = op == "topk" || op == "bottomk"
+        let agg = AggregateOp(op) ?? .count
         for s in v {
             let compute = { without ? s.labels.removing(dropped) : s.labels.keeping(grouping) }
             var g = -1
@@ -306,7 +278,7 @@ public struct Evaluator {
                 }
             }
             if g == groups.count {
-                groups.append(GroupAccumulator())
+                groups.append(GroupAccumulator(agg))
                 if ranked { members.append([]) }
             }
             groups[g].add(s.value)
@@ -316,7 +288,7 @@ public struct Evaluator {
         out.reserveCapacity(keys.count)
         for (g, key) in keys.enumerated() {
             switch op {
-            case "sum", "min", "max", "avg", "count": out.append(VectorSample(labels: key, value: groups[g].value(op)))
+            case "sum", "min", "max", "avg", "count": out.append(VectorSample(labels: key, value: groups[g].result))
             case "topk", "bottomk":
                 let n = Int(k)
                 guard n >= 1 else { continue }
