@@ -18,6 +18,7 @@ Options as promtool_diff.py: --bin PATH, -k SUBSTRING, --keep DIR, -v, --promtoo
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from promtool_diff import L, M, R, main  # noqa: E402
 
@@ -98,6 +99,21 @@ SCENARIOS = [
                                   "tmpl": "{{ $labels.nosuch }}"}, "4-5")],
                 "ActiveFor": [({**L("disk_full"), "team": "ops", "tmpl": "{{ $labels.nosuch }}"}, "4-5")],
                 "NoDiskAlert": [({"alertstate": "firing"}, "0-3 6-8")]},
+    ),
+    dict(
+        name="alerts_across_groups",
+        doc="groups run in file order at each instant: a rule reads an earlier group's ALERTS of this "
+            "instant, a later group's of the instant before",
+        n=5,
+        series={"disk_full": "0 0 1"},
+        groups=[("first", [R("ReadsSecond", 'ALERTS{alertname="Second"}'),
+                           R("First", f'{M}{{pattern="disk_full"}} > 0')]),
+                ("second", [R("Second", f'{M}{{pattern="disk_full"}} > 0'),
+                            R("ReadsFirst", 'ALERTS{alertname="First"}')])],
+        expect={"ReadsSecond": [({**L("disk_full"), "alertstate": "firing"}, "3-5")],
+                "First": [(L("disk_full"), "2-5")],
+                "Second": [(L("disk_full"), "2-5")],
+                "ReadsFirst": [({**L("disk_full"), "alertstate": "firing"}, "2-5")]},
     ),
     dict(
         name="name_label_in_templates",
