@@ -101,6 +101,19 @@ SCENARIOS = [
                 "NoDiskAlert": [({"alertstate": "firing"}, "0-3 6-8")]},
     ),
     dict(
+        name="nameless_selector_reads_alerts",
+        doc="{pattern=...} selects every series with the label, ALERTS and ALERTS_FOR_STATE included; "
+            "increase() of it counts the counters (ALERTS never increase here)",
+        n=6,
+        series={"timeout": "0 0 1 1 2"},
+        rules=[R("Writer", f'{M}{{pattern="timeout"}} > 0'),
+               R("ByLabel", 'count({pattern="timeout"}) >= 3'),
+               R("RangeByLabel", 'increase({pattern="timeout"}[1m]) > 0')],
+        expect={"Writer": [(L("timeout"), "2-6")],
+                "ByLabel": [({}, "2-6")],
+                "RangeByLabel": [(L("timeout"), "2 4")]},
+    ),
+    dict(
         name="alerts_across_groups",
         doc="groups run in file order at each instant: a rule reads an earlier group's ALERTS of this "
             "instant, a later group's of the instant before",

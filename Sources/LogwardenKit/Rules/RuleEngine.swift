@@ -92,8 +92,8 @@ public final class RuleEngine {
         }
         let source = self.source
         store.windowRange = { labels in selected.filter { source.matches($0.0, labels) }.map(\.1).max() }
-        // Rules that read what rules write, in evaluation order, so that the written store
-        // can tell a write of this instant from one of the instant before.
+        // Every rule is a writer, numbered in evaluation order (a tie between writes of one
+        // series goes to the rule evaluated first); alerting rules write only when read.
         let writtenNames = Self.alertSeries.union(rules.filter { $0.kind == .record }.map(\.name))
         let readers = rules.filter { $0.expr.selectors.contains { $0.name.map(writtenNames.contains) ?? true } }.count
         readsAlerts = rules.contains { $0.expr.selectors.contains { $0.name.map(Self.alertSeries.contains) ?? true } }

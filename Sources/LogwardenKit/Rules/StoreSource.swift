@@ -158,7 +158,7 @@ final class StoreSource: SeriesSource {
 
     /// A rule writing series of the same name makes the full path report an error: let it.
     private func unwritten(_ selector: VectorSelector, at t: EpochMillis) -> Bool {
-        written.isEmpty || written(matching: selector, at: t).isEmpty
+        written.isEmpty || !selector.namesMetric || written(matching: selector, at: t).isEmpty
     }
 
     /// The shapes the evaluator computes from windows alone: `f(sel[r])`, and the

@@ -159,6 +159,8 @@ struct IncrementalEvaluationTests {
             (#"count by (__name__) (increase(logwarden_matches_total[1m]) > 0)"#, ["{} 2.0"]),
             (#"sum by (__name__, class) (increase(logwarden_matches_total[1m])) > 0"#, [#"{class="auth_failure"} 1.0"#, #"{class="other_error"} 1.0"#]),
             (#"count by (__name__) (logwarden_matches_total)"#, ["logwarden_matches_total{} 4.0"]),
+            // A series' sample and another of the same group add up in one group.
+            (#"sum(logwarden_matches_total or vector(1))"#, ["{} 3.0"]),
         ]
         let exprs = try cases.map { try ExprParser.parse($0.0) }
         exprs.forEach(source.registerGroupWindows)

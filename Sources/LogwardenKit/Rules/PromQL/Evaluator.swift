@@ -161,7 +161,7 @@ public struct Evaluator {
         switch name {
         case "increase", "rate", "delta":
             guard case let .range(sel, range, selAt) = args[0] else { throw ExprError(at, "\(name) needs a range vector") }
-            if !source.written(matching: sel, at: time).isEmpty {
+            if readsWritten(sel) {
                 throw ExprError(selAt, "not supported: \(name)() over series written by a rule (a recording rule's output, ALERTS); apply it to logwarden's counters")
             }
             return .vector(source.counters(matching: sel).map { c in
@@ -209,6 +209,13 @@ public struct Evaluator {
         }
     }
 
+    /// Whether a range function's selector reads series that rules wrote, which keep no
+    /// history here. Only a selector by name does: `increase({pattern="x"}[5m])` reads the
+    /// counters, and not the ALERTS that carry the same label.
+    private func readsWritten(_ sel: VectorSelector) -> Bool {
+        sel.namesMetric && !source.written(matching: sel, at: time).isEmpty
+    }
+
     // MARK: aggregation
 
     /// `sum|min|max|avg|count by (…) (increase|rate|delta(selector[r]))`, the shape of most
@@ -217,7 +224,7 @@ public struct Evaluator {
     private func fusedAggregate(_ op: String, _ inner: Expr, _ grouping: Set<String>, _ without: Bool) throws(ExprError) -> [VectorSample]? {
         guard let agg = AggregateOp(op),
               case let .call(fn, args, _) = inner, fn == "increase" || fn == "rate" || fn == "delta",
-              case let .range(sel, range, _) = args[0], source.written(matching: sel, at: time).isEmpty,
+              case let .range(sel, range, _) = args[0], !readsWritten(sel),
               let table = source.groupKeys(groupingSpec(grouping, without: without))
         else { return nil }
         // Kept per group as records arrive: O(groups), not O(series), where that is exact.
@@ -258,24 +265,25 @@ public struct Evaluator {
         var members: [[VectorSample]] = []
         let ranked = op == "topk" || op == "bottomk"
         let agg = AggregateOp(op) ?? .count
+        // By labels in the end, so that a series' sample and another (a rule's output,
+        // `vector(1)`) of the same group add up in one.
+        func slot(_ key: Labels) -> Int {
+            if let slot = slotOfKey[key] { return slot }
+            slotOfKey[key] = keys.count
+            keys.append(key)
+            return keys.count - 1
+        }
         for s in v {
-            let compute = { without ? s.labels.removing(dropped) : s.labels.keeping(grouping) }
-            var g = -1
+            let g: Int
             if s.series >= 0, let table, !(byName && s.labels.name != nil) {
                 // The labels of a series' sample only differ by __name__, which grouping drops here.
                 let group = table.group(s.series) { without ? s.labels.removing(dropped) : s.labels.withoutName.keeping(grouping) }
-                if let slot = slotOfGroup[group] { g = slot } else {
-                    g = keys.count
+                if let known = slotOfGroup[group] { g = known } else {
+                    g = slot(table.keys[group])
                     slotOfGroup[group] = g
-                    keys.append(table.keys[group])
                 }
             } else {
-                let key = compute()
-                if let slot = slotOfKey[key] { g = slot } else {
-                    g = keys.count
-                    slotOfKey[key] = g
-                    keys.append(key)
-                }
+                g = slot(without ? s.labels.removing(dropped) : s.labels.keeping(grouping))
             }
             if g == groups.count {
                 groups.append(GroupAccumulator(agg))
