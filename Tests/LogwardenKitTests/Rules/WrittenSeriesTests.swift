@@ -22,19 +22,10 @@ struct WrittenSeriesTests {
         return (set, try #require(RuleEngine.make(groups, patterns: set, lateness: 60_000)))
     }
 
-    /// A record 1 ms after each given minute; transitions as "rule:kind@minute".
-    func feed(_ tally: inout Tally, _ lines: [(minute: Int, text: String)]) -> [String] {
-        var out: [String] = []
-        let input = tally.input(named: "app.log")
-        for (n, (m, text)) in lines.enumerated() {
-            var bytes = Array(text.utf8)
-            bytes.withUnsafeMutableBufferPointer { buf in
-                let record = Record(text: UnsafeBufferPointer(buf), firstLine: n + 1, lastLine: n + 1, lineCount: 1,
-                                    time: EpochMillis(m) * 60_000 + 1, hasOwnTime: true, truncated: false, json: nil)
-                tally.count(record, in: input, at: record.time, eventTime: true) { out.append("\($0.rule):\($0.kind.rawValue)@\($0.evalTime / 60_000)") }
-            }
-        }
-        return out
+    /// Records 1 ms after each minute of each stretch (ReloadTests' feed); transitions as
+    /// "rule:kind@minute".
+    func feed(_ tally: inout Tally, _ stretches: [(text: String, minutes: Range<Int>)]) -> [String] {
+        stretches.flatMap { ReloadTests().feed(&tally, $0.text, minutes: $0.minutes) }
     }
 
     /// Prometheus writes nothing for a failed evaluation: the last output is read for the
@@ -49,7 +40,7 @@ struct WrittenSeriesTests {
             """)
         var tally = Tally(patterns: set, engine: engine)
         // From minute 4 on two sources give one label set: the rule fails; it last wrote at 3.
-        let seen = feed(&tally, [(0, "fail from a"), (3, "fail from b")] + (4...12).map { ($0, "heartbeat") })
+        let seen = feed(&tally, [("fail from a", 0..<1), ("heartbeat", 1..<3), ("fail from b", 3..<4), ("heartbeat", 4..<13)])
         #expect(seen == ["Seen:pending@1", "Seen:firing@1", "Seen:resolved@9"])
         #expect(engine.failures["lw:fail"] == 9)  // minutes 4 to 12
     }
@@ -64,7 +55,7 @@ struct WrittenSeriesTests {
                 expr: logwarden_matches_total{pattern="boom"} > 0
             """)
         var tally = Tally(patterns: set, engine: engine)
-        let seen = feed(&tally, [(0, "boom"), (1, "boom"), (2, "heartbeat"), (600, "boom"), (601, "heartbeat"), (602, "heartbeat")])
+        let seen = feed(&tally, [("boom", 0..<2), ("heartbeat", 2..<3), ("boom", 600..<601), ("heartbeat", 601..<603)])
         #expect(seen == ["Writer:pending@1", "Writer:firing@1", "Reader:pending@2", "Reader:firing@2"])
         #expect(engine.settle != nil)
     }
@@ -79,13 +70,13 @@ struct WrittenSeriesTests {
             """
         let (set, old) = try engine(rules)
         var tally = Tally(patterns: set, engine: old)
-        #expect(feed(&tally, [(0, "boom"), (1, "heartbeat"), (2, "heartbeat")]) == ["Writer:pending@1", "Writer:firing@1", "Reader:pending@2", "Reader:firing@2"])
+        #expect(feed(&tally, [("boom", 0..<1), ("heartbeat", 1..<3)]) == ["Writer:pending@1", "Writer:firing@1", "Reader:pending@2", "Reader:firing@2"])
         let (set2, new) = try engine(rules)
         var next = Tally(patterns: set2, engine: new)
         next.counts.carry(tally.counts)
         new.takeOver(old)
         new.start(at: 3 * 60_000)
-        #expect(feed(&next, [(3, "heartbeat"), (4, "heartbeat")]) == [])
+        #expect(feed(&next, [("heartbeat", 3..<5)]) == [])
     }
 
     @Test func aSeriesWrittenByTwoRulesIsReadFromTheLatestWrite() {
