@@ -402,9 +402,13 @@ def rule_groups(scn):
     return scn.get("groups") or [("differential", scn["rules"])]
 
 
-def rules_yaml(groups):
+def groups_yaml(groups):
     return yaml.safe_dump({"groups": [{"name": name, "interval": "1m", "rules": rules} for name, rules in groups]},
                           sort_keys=False)
+
+
+def rules_yaml(rules, group="differential"):
+    return groups_yaml([(group, rules)])
 
 
 def promql_series(labels):
@@ -598,7 +602,7 @@ def prepare(scn, workdir):
     with open(os.path.join(workdir, "patterns.yaml"), "w") as f:
         f.write(pattern_yaml())
     with open(os.path.join(workdir, "alerts.yaml"), "w") as f:
-        f.write(rules_yaml(rule_groups(scn)))
+        f.write(groups_yaml(rule_groups(scn)))
     with open(os.path.join(workdir, "input.log"), "w") as f:
         f.write(make_log(series, scn["n"]))
     return series
