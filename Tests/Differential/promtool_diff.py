@@ -59,6 +59,12 @@ PATTERNS = [
          captures=["user"]),
     dict(name="timeout", cls="timeout", severity="warning",
          match=r"upstream timeout", line="upstream timeout after 30s", captures=[]),
+    dict(name="queue_full", cls="rate_limited", severity="high",
+         match=r"queue full", line="queue full, request dropped", captures=[]),
+    # A JSON line: the pattern reads the message field, so `^` is the message's start.
+    dict(name="shout", cls="other_error", severity="warning",
+         match=r"^(?i)error job stuck on (?<host>\w+)", line="ERROR JOB STUCK ON {host}",
+         captures=["host"], json=True),
 ]
 PATTERN_BY_NAME = {p["name"]: p for p in PATTERNS}
 
@@ -365,7 +371,8 @@ def make_log(series, n):
     """Records so that the count with time <= T0+k min equals values[k]."""
     events = []   # (time, order, text)
     for k in range(n + 1):
-        events.append((T0 + dt.timedelta(minutes=k), 1, "INFO heartbeat"))
+        t = T0 + dt.timedelta(minutes=k)
+        events.append((t, 1, f"{iso(t)} INFO heartbeat"))
     for pattern, caps, vals in series:
         p = PATTERN_BY_NAME[pattern]
         prev = 0
@@ -374,10 +381,14 @@ def make_log(series, n):
                 continue
             at = T0 + dt.timedelta(minutes=k - 1, seconds=30)
             for _ in range(v - prev):
-                events.append((at, 0, "ERROR " + p["line"].format(**caps)))
+                text = p["line"].format(**caps)
+                if p.get("json"):
+                    events.append((at, 0, json.dumps({"time": iso(at), "message": text})))
+                else:
+                    events.append((at, 0, f"{iso(at)} ERROR {text}"))
             prev = v
     events.sort(key=lambda e: (e[0], e[1]))
-    return "".join(f"{iso(t)} {text}\n" for t, _, text in events)
+    return "".join(line + "\n" for _, _, line in events)
 
 
 def pattern_yaml():
@@ -386,14 +397,28 @@ def pattern_yaml():
         for p in PATTERNS]}, sort_keys=False)
 
 
-def rules_yaml(rules, group="differential"):
-    return yaml.safe_dump({"groups": [{"name": group, "interval": "1m", "rules": rules}]},
+def rule_groups(scn):
+    """(name, rules) per group: one group unless the scenario names several."""
+    return scn.get("groups") or [("differential", scn["rules"])]
+
+
+def groups_yaml(groups):
+    return yaml.safe_dump({"groups": [{"name": name, "interval": "1m", "rules": rules} for name, rules in groups]},
                           sort_keys=False)
+
+
+def rules_yaml(rules, group="differential"):
+    return groups_yaml([(group, rules)])
 
 
 def promql_series(labels):
     body = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
     return f"{METRIC}{{{body}}}"
+
+
+def alerting(rules):
+    """The alerting rules of a scenario (recording rules only feed them)."""
+    return [r for r in rules if "alert" in r]
 
 
 def lkey(labels):
@@ -411,7 +436,7 @@ def minutes_spec(spec):
 def hand_firing(scn):
     """alertname -> [ {labelkey: annotations} for k in 0..n ]"""
     n = scn["n"]
-    res = {r["alert"]: [dict() for _ in range(n + 1)] for r in scn["rules"]}
+    res = {r["alert"]: [dict() for _ in range(n + 1)] for r in alerting(scn["rules"])}
     for name, items in scn["expect"].items():
         for item in items:
             labels, spec = item[0], item[1]
@@ -431,7 +456,7 @@ def tests_yaml(scn, series, firing):
             "values": " ".join("_" if v is None else str(v) for v in vals)})
     cases = []
     for k in range(n + 1):
-        for r in scn["rules"]:
+        for r in alerting(scn["rules"]):
             name = r["alert"]
             exp = []
             for key, ann in sorted(firing[name][k].items()):
@@ -441,6 +466,8 @@ def tests_yaml(scn, series, firing):
                 exp.append(e)
             cases.append({"eval_time": f"{k}m", "alertname": name, "exp_alerts": exp})
     doc = {"rule_files": ["alerts.yaml"], "evaluation_interval": "1m",
+           # Groups run in file order, as in logwarden (promtool's own order is random).
+           "group_eval_order": [name for name, _ in rule_groups(scn)],
            "tests": [{"interval": "1m", "input_series": input_series, "alert_rule_test": cases}]}
     return yaml.safe_dump(doc, sort_keys=False, width=1000)
 
@@ -492,7 +519,7 @@ def minute_of(t, n, what):
 
 def logwarden_firing(transitions, rules, n):
     """Rebuild the firing set at every minute from the transitions."""
-    names = [r["alert"] for r in rules]
+    names = [r["alert"] for r in alerting(rules)]
     res = {name: [dict() for _ in range(n + 1)] for name in names}
     state = {}      # (alertname, labelkey) -> (state, annotations)
     by_k = [[] for _ in range(n + 1)]
@@ -575,7 +602,7 @@ def prepare(scn, workdir):
     with open(os.path.join(workdir, "patterns.yaml"), "w") as f:
         f.write(pattern_yaml())
     with open(os.path.join(workdir, "alerts.yaml"), "w") as f:
-        f.write(rules_yaml(scn["rules"]))
+        f.write(groups_yaml(rule_groups(scn)))
     with open(os.path.join(workdir, "input.log"), "w") as f:
         f.write(make_log(series, scn["n"]))
     return series
@@ -640,9 +667,8 @@ def check_differential(scn, workdir, binary, verbose):
     return False, "\n".join(msg)
 
 
-def negative_control(workdir, binary):
+def negative_control(workdir, binary, scn):
     """promtool must reject a deliberately wrong copy of logwarden's expectation."""
-    scn = SCENARIOS[0]
     series = prepare(scn, workdir)
     transitions, _, _ = run_logwarden(binary, workdir, scn["n"], scn["rules"])
     lw = logwarden_firing(transitions, scn["rules"], scn["n"])
@@ -653,8 +679,12 @@ def negative_control(workdir, binary):
     return None
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(argv=None, scenarios=None, doc=None):
+    """Runs `scenarios` (default: this file's); a sibling script passes its own."""
+    all_scenarios = SCENARIOS if scenarios is None else scenarios
+    for scn in all_scenarios:   # a scenario with several groups: its rules are all of theirs
+        scn.setdefault("rules", [r for _, rules in scn.get("groups", []) for r in rules])
+    ap = argparse.ArgumentParser(description=(doc or __doc__).split("\n")[0])
     ap.add_argument("--bin", default=os.environ.get("LOGWARDEN_BIN", DEFAULT_BIN))
     ap.add_argument("--promtool-only", action="store_true",
                     help="validate hand expectations with promtool alone (no logwarden)")
@@ -666,7 +696,7 @@ def main(argv=None):
     if not os.path.exists(PROMTOOL):
         print(f"promtool not found at {PROMTOOL}", file=sys.stderr)
         return 2
-    scenarios = [s for s in SCENARIOS if not args.select or args.select in s["name"]]
+    scenarios = [s for s in all_scenarios if not args.select or args.select in s["name"]]
     if not scenarios:
         print("no scenario selected", file=sys.stderr)
         return 2
@@ -686,7 +716,7 @@ def main(argv=None):
         d = os.path.join(root, "_control")
         os.makedirs(d, exist_ok=True)
         try:
-            err = negative_control(d, args.bin)
+            err = negative_control(d, args.bin, all_scenarios[0])
         except (LogwardenError, subprocess.TimeoutExpired, OSError) as e:
             err = None
             print(f"note: negative control skipped (logwarden failed: {e})")

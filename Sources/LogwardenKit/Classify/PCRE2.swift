@@ -57,12 +57,12 @@ public final class CompiledRegex: @unchecked Sendable {
             pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODEUNIT), &unit)
             var allowed = [Bool](repeating: false, count: 256)
             allowed[Int(unit & 0xFF)] = true
-            // A caseless first unit may also be its other case.
-            if options & UInt32(PCRE2_CASELESS) != 0 {
-                let c = UInt8(unit & 0xFF)
-                if c >= 65 && c <= 90 { allowed[Int(c + 32)] = true }
-                if c >= 97 && c <= 122 { allowed[Int(c - 32)] = true }
-            }
+            // PCRE2 does not say whether the first unit is caseless: an inline `(?i)` or a
+            // class like `[eE]` makes it so without PCRE2_CASELESS. A letter may be either case
+            // (PCRE2 decides); the default tables fold no byte outside ASCII.
+            let c = UInt8(unit & 0xFF)
+            if c >= 65 && c <= 90 { allowed[Int(c + 32)] = true }
+            if c >= 97 && c <= 122 { allowed[Int(c - 32)] = true }
             return allowed
         }
         var bitmap: UnsafePointer<UInt8>? = nil

@@ -164,17 +164,20 @@ public final class AlertRule {
     /// element is in the result instant after instant.
     private var alertLabelsOf: [Labels: Labels] = [:]
 
-    /// The element's labels without `__name__`, the rule's labels, and `alertname`.
+    /// The element's labels without `__name__`, the rule's labels, and `alertname`. A rule
+    /// label that is (or expands to) "" removes the element's label, as in Prometheus.
     private func alertLabels(_ element: VectorSample) -> Labels {
         if staticLabels, let known = alertLabelsOf[element.labels] { return known }
-        var pairs = element.labels.withoutName.pairs.map { ($0.name, $0.value) }
+        let ruleLabels: [(String, String)]
         if !staticLabels {
             let data = templateData(element.labels, element.value)
-            pairs += definition.labels.map { ($0.name, expand($0.template, data)) }
+            ruleLabels = definition.labels.map { ($0.name, expand($0.template, data)) }
         } else {
-            pairs += definition.labels.map { ($0.name, $0.template.source) }
+            ruleLabels = definition.labels.map { ($0.name, $0.template.source) }
         }
-        let labels = Labels(pairs + [("alertname", definition.name)])
+        let overridden = Set(ruleLabels.map(\.0) + ["alertname"])
+        let kept = element.labels.withoutName.pairs.filter { !overridden.contains($0.name) }.map { ($0.name, $0.value) }
+        let labels = Labels(kept + ruleLabels + [("alertname", definition.name)])
         if staticLabels { alertLabelsOf[element.labels] = labels }
         return labels
     }
@@ -229,14 +232,39 @@ public final class AlertRule {
 
     private lazy var staticLabels: Bool = definition.labels.allSatisfy { !$0.template.source.contains("{{") }
 
+    /// `$labels` is the element's labels as the expression gave them, `__name__` included
+    /// where it kept one (`x > 0`), as Prometheus's `smpl.Metric.Map()`.
     private func templateData(_ labels: Labels, _ value: Double) -> TemplateData {
-        TemplateData(labels: Dictionary(labels.withoutName.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+        TemplateData(labels: Dictionary(labels.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
                      externalLabels: externalLabels, externalURL: "", value: value)
     }
 
     /// Alerts that are pending or firing now, in the order they appeared.
     public var activeAlerts: [Alert] {
         slots.compactMap { $0 }.filter { $0.state != .inactive }
+    }
+
+    /// The labels of an alert's `ALERTS` series (with `alertstate`) or `ALERTS_FOR_STATE`
+    /// series, as Prometheus writes them: it starts from the rule's labels as written and
+    /// sets the alert's over them, so a label whose template expanded to "" (and so left the
+    /// alert) keeps its template text there.
+    func seriesLabels(_ alert: Alert, _ name: String) -> Labels {
+        let raw = definition.labels.filter { alert.labels[$0.name] == nil }.map { ($0.name, $0.template.source) }
+        let state = name == "ALERTS" ? [("alertstate", alert.state.rawValue)] : []
+        return Labels(raw + alert.labels.pairs.map { ($0.name, $0.value) } + [(Labels.metricName, name)] + state)
+    }
+
+    /// `ALERTS` (1) and `ALERTS_FOR_STATE` (activeAt in Unix seconds) of the active alerts.
+    func writtenSamples() -> [VectorSample] {
+        activeAlerts.flatMap { a in
+            [VectorSample(labels: seriesLabels(a, "ALERTS"), value: 1),
+             VectorSample(labels: seriesLabels(a, "ALERTS_FOR_STATE"), value: Self.unixSeconds(a.activeAt))]
+        }
+    }
+
+    /// Whole seconds, rounded down as Go's Time.Unix() does.
+    static func unixSeconds(_ t: EpochMillis) -> Double {
+        Double(t >= 0 ? t / 1000 : (t - 999) / 1000)
     }
 
     private func expand(_ template: Template, _ data: TemplateData) -> String {

@@ -74,6 +74,9 @@ public final class RuleEngine {
     /// record, so a gap of days in archived logs is skipped instead of evaluated every 15s.
     /// Rules that read `time()` change on their own and are never skipped.
     public let settle: Int64?
+    /// Some rule may select ALERTS or ALERTS_FOR_STATE: alerting rules then write them.
+    let readsAlerts: Bool
+    static let alertSeries: Set<String> = ["ALERTS", "ALERTS_FOR_STATE"]
 
     public init(groups: [RuleGroupDefinition], store: SeriesStore, redactor: Redactor = .default, externalLabels: [String: String] = [:]) {
         self.groups = groups.enumerated().map { Group($0.offset, $0.element) }
@@ -95,12 +98,26 @@ public final class RuleEngine {
         }
         let source = self.source
         store.windowRange = { labels in selected.filter { source.matches($0.0, labels) }.map(\.1).max() }
+        // Every rule is a writer, numbered in evaluation order (a tie between writes of one
+        // series goes to the rule evaluated first); alerting rules write only when read.
+        let writtenNames = Self.alertSeries.union(rules.filter { $0.kind == .record }.map(\.name))
+        let readers = rules.filter { $0.expr.selectors.contains { $0.name.map(writtenNames.contains) ?? true } }.count
+        readsAlerts = rules.contains { $0.expr.selectors.contains { $0.name.map(Self.alertSeries.contains) ?? true } }
+        for (g, group) in groups.enumerated() {
+            for (r, rule) in group.rules.enumerated() {
+                let names = rule.kind == .record ? [rule.name] : readsAlerts ? Array(Self.alertSeries) : []
+                source.written.declare(EvaluationScope(group: g, rule: r), names: names)
+            }
+        }
         if rules.contains(where: { $0.exprSource.contains("time") && Self.callsTime($0.expr) }) {
             settle = nil
         } else {
             let ranges = rules.flatMap { $0.expr.ranges }.max() ?? 0
             let holds = rules.map { max($0.forDuration, $0.keepFiringFor) }.max() ?? 0
-            settle = ranges + holds + 2 * (groups.map(\.interval).max() ?? 0)
+            // A rule reading another's output settles after it: one more step per reader, and
+            // a write that stopped being renewed is seen for the lookback delta.
+            let step = holds + 2 * (groups.map(\.interval).max() ?? 0)
+            settle = ranges + Int64(1 + readers) * step + (readers > 0 ? WrittenSeries.lookback : 0)
         }
     }
 
@@ -171,11 +188,16 @@ public final class RuleEngine {
         defer { earliest = nextDue()?.1 ?? .max }
         while let (group, t) = nextDue(), t < time {
             if let settle, let last = store.watermark, t > last + settle {
-                // Stationary until the next record: jump to the last instants before it.
+                // Stationary until the next record: jump to the last instants before it. What
+                // the skipped instants would have written is what was written last.
                 for g in groups where g.next != nil && g.next! < time {
                     let i = g.definition.interval
-                    g.next = max(g.next!, (time - 1) / i * i)
-                    evaluatedThrough = max(evaluatedThrough, g.next! - i)
+                    let jumped = max(g.next!, (time - 1) / i * i)
+                    if jumped > g.next! {
+                        source.written.renew(g.definition.rules.indices.map { EvaluationScope(group: g.index, rule: $0) }, through: jumped - i)
+                    }
+                    g.next = jumped
+                    evaluatedThrough = max(evaluatedThrough, jumped - i)
                 }
                 guard let (g2, t2) = nextDue(), t2 < time else { break }
                 evaluate(g2, at: t2, emit)
@@ -190,10 +212,9 @@ public final class RuleEngine {
     public func finish(through time: EpochMillis, _ emit: (AlertTransition) -> Void) {
         earliest = nextDue()?.1 ?? .max
         advance(before: time, emit)
-        for group in groups {
-            guard let t = group.next else { continue }
-            if t >= time { evaluate(group, at: t, emit) }
-        }
+        // In time order, as everywhere: a rule must not read what a later instant wrote.
+        let last = groups.compactMap { g in g.next.map { (g, $0) } }.filter { $0.1 >= time }
+        for (group, t) in last.sorted(by: { $0.1 < $1.1 }) { evaluate(group, at: t, emit) }
     }
 
     /// The first record's time sets each group's first instant: the first multiple of its
@@ -218,6 +239,7 @@ public final class RuleEngine {
     }
 
     private func evaluate(_ group: Group, at t: EpochMillis, _ emit: (AlertTransition) -> Void) {
+        if !seeded { seedRestoredAlerts() }
         group.next = t + group.definition.interval
         evaluations += 1
         evaluatedThrough = max(evaluatedThrough, t)
@@ -233,6 +255,7 @@ public final class RuleEngine {
                                                          limit: group.definition.limit) {
                         evidence(for: $0, rule: alertRule.definition, at: t, window: group.evidenceWindows[index], scope: scope)
                     }
+                    if readsAlerts { source.written.write(scope, at: t, alertRule.writtenSamples()) }
                     transitions.forEach(emit)
                     if let bad = RuleProblem.unknownSeverity(transitions) { noteProblem(group, index, at: t, bad) }
                 } else {
@@ -240,6 +263,7 @@ public final class RuleEngine {
                 }
             } catch {
                 let rule = group.definition.rules[index]
+                source.written.failed(EvaluationScope(group: group.index, rule: index))
                 group.lastErrors[index] = "\(error)"
                 failures[rule.name, default: 0] += 1
                 noteProblem(group, index, at: t, error)
@@ -263,10 +287,31 @@ public final class RuleEngine {
     private func record(_ rule: RuleDefinition, at t: EpochMillis, scope: EvaluationScope) throws {
         let value = try Evaluator(source: source, time: t, scope: scope).eval(rule.expr).asVector
         guard case let .vector(v) = value else { return }
-        source.recorded[rule.name] = v.map { s in
+        let samples = v.map { s in
             var labels = s.labels.setting(Labels.metricName, rule.name)
             for l in rule.recordLabels { labels = labels.setting(l.name, l.value) }
             return VectorSample(labels: labels, value: s.value)
+        }
+        if Set(samples.map(\.labels)).count < samples.count {
+            throw ExprError(0, "vector contains metrics with the same labelset after applying rule labels")
+        }
+        source.written.write(scope, at: t, samples)
+    }
+
+    /// Alerts restored from a state file or a reload were written as ALERTS by the evaluation
+    /// before this engine's first (Prometheus keeps them in its storage): seen at once.
+    private var seeded = false
+
+    private func seedRestoredAlerts() {
+        seeded = true
+        guard readsAlerts else { return }
+        for group in groups {
+            guard let next = group.next else { continue }
+            for (index, rule) in group.alerts.enumerated() {
+                guard let rule, !rule.activeAlerts.isEmpty else { continue }
+                source.written.write(EvaluationScope(group: group.index, rule: index), at: next - group.definition.interval,
+                                     rule.writtenSamples())
+            }
         }
     }
 
@@ -338,18 +383,21 @@ public final class RuleEngine {
     public func families(timings: Bool = false) -> [MetricFamily] {
         var alerts = MetricFamily(name: "ALERTS", help: "Alerts that are pending or firing.", kind: .gauge)
         var forState = MetricFamily(name: "ALERTS_FOR_STATE", help: "When each pending or firing alert became active (Unix seconds).", kind: .gauge)
-        var recorded: [String: MetricFamily] = [:]
         for group in groups {
             for rule in group.alerts.compactMap({ $0 }) {
                 for a in rule.activeAlerts {
-                    alerts.samples.append(.init(labels: a.labels.setting("alertstate", a.state.rawValue).pairs, value: 1))
-                    forState.samples.append(.init(labels: a.labels.pairs, value: Double(a.activeAt / 1000)))
+                    alerts.samples.append(.init(labels: rule.seriesLabels(a, "ALERTS").withoutName.pairs, value: 1))
+                    forState.samples.append(.init(labels: rule.seriesLabels(a, "ALERTS_FOR_STATE").withoutName.pairs,
+                                                  value: AlertRule.unixSeconds(a.activeAt)))
                 }
             }
         }
-        for (name, samples) in source.recorded {
-            recorded[name] = MetricFamily(name: name, help: "Recording rule \(name).", kind: .gauge,
-                                          samples: samples.map { .init(labels: $0.labels.withoutName.pairs, value: $0.value) })
+        // Recording rules' outputs as a rule would read them after the last evaluation.
+        let now = groups.compactMap(\.lastEvaluation).max() ?? 0
+        let recorded = Set(groups.flatMap { $0.definition.rules.filter { $0.kind == .record }.map(\.name) }).sorted().compactMap { name in
+            let samples = source.written(matching: VectorSelector(name: name, matchers: []), at: now)
+            return samples.isEmpty ? nil : MetricFamily(name: name, help: "Recording rule \(name).", kind: .gauge,
+                                                        samples: samples.map { .init(labels: $0.labels.withoutName.pairs, value: $0.value) })
         }
         let evals = MetricFamily(name: "logwarden_rule_evaluations_total", help: "Rule group evaluations.", kind: .counter,
                                  samples: [.init(labels: [], value: Double(evaluations))])
@@ -367,6 +415,6 @@ public final class RuleEngine {
                                  kind: .gauge, samples: [.init(labels: [], value: Double(store.windowCells))])
         let width = MetricFamily(name: "logwarden_window_bucket_seconds", help: "Width of one window bucket.", kind: .gauge,
                                  samples: [.init(labels: [], value: Double(store.bucketWidth) / 1000)])
-        return [alerts, forState] + recorded.keys.sorted().map { recorded[$0]! } + [evals, failed] + (timings ? [duration] : []) + [cells, width]
+        return [alerts, forState] + recorded + [evals, failed] + (timings ? [duration] : []) + [cells, width]
     }
 }

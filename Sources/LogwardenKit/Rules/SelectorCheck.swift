@@ -17,7 +17,7 @@ public enum SelectorCheck {
                 rule.expr.walk { check.visit($0) }
             }
         }
-        return check.warnings
+        return check.warnings + RuleCheck.readsBeforeWritten(groups)
     }
 }
 

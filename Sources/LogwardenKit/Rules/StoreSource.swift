@@ -1,7 +1,7 @@
-/// The store as PromQL sees it: counters with exact windows, and recorded series.
+/// The store as PromQL sees it: counters with exact windows, and series written by rules.
 final class StoreSource: SeriesSource {
     let store: SeriesStore
-    var recorded: [String: [VectorSample]] = [:]
+    let written = WrittenSeries()
     private let scratch = MatchScratch()
     private var cache: [String: (count: Int, ids: [(id: Int, labels: Labels)])] = [:]
     private var nameless: [Labels] = []
@@ -14,8 +14,9 @@ final class StoreSource: SeriesSource {
         let without: Bool
         var groups: [(labels: Labels, window: SeriesStore.GroupWindow)] = []
         var index: [Labels: Int] = [:]
-        /// The group of each member series.
+        /// The group of each member series, and each group's members in series order.
         var groupOf: [Int: Int] = [:]
+        var members: [[Int]] = []
         init(_ selector: VectorSelector, _ grouping: Set<String>, _ without: Bool) {
             self.selector = selector
             self.grouping = grouping
@@ -56,19 +57,38 @@ final class StoreSource: SeriesSource {
 
     private func link(_ id: Int, _ labels: Labels, _ m: GroupWindows) {
         guard matches(m.selector, labels) else { return }
-        let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.keeping(m.grouping)
+        // f(selector[r]) dropped the name: `by (__name__)` keeps nothing of it.
+        let key = m.without ? labels.removing(m.grouping.union([Labels.metricName])) : labels.withoutName.keeping(m.grouping)
         let g: Int
         if let i = m.index[key] { g = i } else {
             g = m.groups.count
             m.index[key] = g
             m.groups.append((key, SeriesStore.GroupWindow(window: store.newWindow())))
+            m.members.append([])
         }
         m.groupOf[id] = g
+        m.members[g].append(id)
         store.link(id, to: m.groups[g].window)
     }
 
-    func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? {
-        materialized[selector.key + "|" + grouping]?.groups
+    func groupAggregate(_ op: AggregateOp, _ fn: String, _ selector: VectorSelector, range: Int64, grouping: String,
+                        at t: EpochMillis) -> [VectorSample]? {
+        guard let m = materialized[selector.key + "|" + grouping] else { return nil }
+        return m.groups.indices.map { VectorSample(labels: m.groups[$0].labels, value: groupValue(m, $0, op, fn, range: range, at: t)) }
+    }
+
+    /// One group's value, bit for bit what the full path gives. A count, and a sum of counts
+    /// (integers: exact in any order), come from the group's window; a sum of rates or an
+    /// average is built from the members in order, unless the window is empty (every
+    /// element is then 0, and so is the result).
+    func groupValue(_ m: GroupWindows, _ g: Int, _ op: AggregateOp, _ fn: String, range: Int64, at t: EpochMillis) -> Double {
+        let w = m.groups[g].window
+        if op == .count { return Double(w.members) }
+        let total = w.window.sum(at: t, range: range)
+        if total == 0 || (op == .sum && fn != "rate") { return Double(total) }
+        var acc = GroupAccumulator(op)
+        for id in m.members[g] { acc.add(Functions.windowValue(fn, windowSum(id, at: t, range: range), range: range)) }
+        return acc.result
     }
 
     init(store: SeriesStore) { self.store = store }
@@ -96,7 +116,7 @@ final class StoreSource: SeriesSource {
             filters[filterKey] = filter
             filterOfNode[scope, offset] = .tracked(filter)
         }
-        guard unrecorded(filter.vector.selector) else { return nil }
+        guard unwritten(filter.vector.selector, at: t) else { return nil }
         return filter.result(at: t)
     }
 
@@ -124,7 +144,7 @@ final class StoreSource: SeriesSource {
             view = GroupsView(vector)
             viewOfNode[scope, offset] = .tracked(view)
         }
-        guard unrecorded(view.vector.selector) else { return nil }
+        guard unwritten(view.vector.selector, at: t) else { return nil }
         let v = view.vector
         v.update(at: t)
         if view.seen != v.generation {
@@ -136,9 +156,9 @@ final class StoreSource: SeriesSource {
         return view.result
     }
 
-    /// A recording rule of the same name makes the full path report an error: let it.
-    private func unrecorded(_ selector: VectorSelector) -> Bool {
-        recorded.isEmpty || recorded(matching: selector).isEmpty
+    /// A rule writing series of the same name makes the full path report an error: let it.
+    private func unwritten(_ selector: VectorSelector, at t: EpochMillis) -> Bool {
+        written.isEmpty || !selector.namesMetric || written(matching: selector, at: t).isEmpty
     }
 
     /// The shapes the evaluator computes from windows alone: `f(sel[r])`, and the
@@ -157,9 +177,10 @@ final class StoreSource: SeriesSource {
         case let .aggregate(agg, nil, .call(fn, args, _), grouping, without, _)
             where ["sum", "count", "avg"].contains(agg) && ["increase", "rate", "delta"].contains(fn):
             let spec = groupingSpec(Set(grouping), without: without)
-            guard case let .range(sel, range, _) = args.first, let g = materialized[sel.key + "|" + spec] else { return nil }
+            guard case let .range(sel, range, _) = args.first, let g = materialized[sel.key + "|" + spec],
+                  let op = AggregateOp(agg) else { return nil }
             key = "\(group)|\(agg)|\(fn)|\(sel.key)|\(range)|\(spec)"
-            make = { TrackedVector(.groups(g, op: agg), function: fn, selector: sel, range: range, source: self) }
+            make = { TrackedVector(.groups(g, op: op), function: fn, selector: sel, range: range, source: self) }
         default:
             return nil
         }
@@ -206,9 +227,8 @@ final class StoreSource: SeriesSource {
         Double(store.series[id].window.sum(at: t, range: range))
     }
 
-    func recorded(matching selector: VectorSelector) -> [VectorSample] {
-        guard let name = selector.name, let samples = recorded[name] else { return [] }
-        return samples.filter { matches(selector, $0.labels) }
+    func written(matching selector: VectorSelector, at t: EpochMillis) -> [VectorSample] {
+        written.matching(selector, at: t, matches)
     }
 
     func matches(_ selector: VectorSelector, _ labels: Labels) -> Bool {

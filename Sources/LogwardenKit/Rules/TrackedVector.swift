@@ -13,7 +13,7 @@ final class TrackedVector {
         /// increase, rate or delta per series: elements are series ids.
         case series
         /// An aggregation kept in group windows: elements are group indices.
-        case groups(StoreSource.GroupWindows, op: String)
+        case groups(StoreSource.GroupWindows, op: AggregateOp)
     }
 
     let shape: Shape
@@ -141,14 +141,9 @@ final class TrackedVector {
     private func value(_ element: Int, at t: EpochMillis) -> Double {
         switch shape {
         case .series:
-            let n = source.windowSum(element, at: t, range: range)
-            return function == "rate" ? n / (Double(range) / 1000) : n
+            return Functions.windowValue(function, source.windowSum(element, at: t, range: range), range: range)
         case let .groups(g, op):
-            let divisor = function == "rate" ? Double(range) / 1000 : 1
-            let w = g.groups[element].window
-            let sum = Double(w.window.sum(at: t, range: range)) / divisor
-            let count = Double(w.members)
-            return op == "sum" ? sum : op == "count" ? count : sum / count
+            return source.groupValue(g, element, op, function, range: range, at: t)
         }
     }
 }

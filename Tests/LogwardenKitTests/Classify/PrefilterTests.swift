@@ -17,6 +17,10 @@ struct PrefilterTests {
         ("HTTP/\\d\\.\\d\" 5\\d\\d", ["http/"]),
         // A literal run continues into a group's first bytes: `" ` + `5`.
         ("(?:HTTP/[0-9.]{1,3}|-)\" (?<status>5\\d\\d) (?:\\d+|-)", ["\" 5"]),
+        // Inline flags: literals are case-folded anyway; extended mode is not read at all.
+        ("^(?i)error job stuck on (?<host>\\w+)", ["error job stuck on "]),
+        ("(?i:ERROR)(?-i) Timeout", ["error timeout"]),
+        ("(?xi)error   timeout", nil),
         ("a+b", nil),
         ("\\d+", nil),
         ("foo(?x) bar", nil),
@@ -101,6 +105,48 @@ struct PrefilterTests {
             compared += a.count
         }
         #expect(compared > 30000)
+    }
+
+    /// PCRE2 reports a first code unit made caseless by an inline `(?i)` or by a class like
+    /// `[eE]` as one case only: the first-byte check must still let the other case through,
+    /// and anchored label-matcher regexes (`^(?:...)$`) must honour `(?i)` as Prometheus does.
+    @Test(arguments: [
+        ("^(?i)error ", "ERROR something", true),
+        ("(?i)^error ", "Error something", true),
+        ("^[eE]rror", "Error", true),
+        ("^(?i:e)rror", "Error", true),
+        ("^(?:(?i)web1)$", "WEB1", true),
+        ("^(?:(?i)w.*)$", "Web2", true),
+        ("^error ", "ERROR something", false),
+        ("^(?:web1)$", "WEB1", false),
+    ])
+    func anchoredInlineCaselessMatchesEitherCase(_ pattern: String, _ subject: String, _ expected: Bool) throws {
+        let scratch = MatchScratch()
+        let bytes = Array(subject.utf8)
+        for check in [true, false] {
+            let regex = try CompiledRegex(pattern, firstByteCheck: check)
+            #expect(try bytes.withUnsafeBufferPointer { try regex.matches($0, scratch: scratch) } == expected, "\(pattern) first-byte check \(check)")
+        }
+        if pattern.hasPrefix("^(?:") {
+            let m = try LabelMatcher(name: "host", op: .regex, value: String(pattern.dropFirst(4).dropLast(2)))
+            #expect(try bytes.withUnsafeBufferPointer { try m.regex!.matches($0, scratch: scratch) } == expected)
+        }
+    }
+
+    /// A whole pattern set, with and without its prefilter, classifies a record by a
+    /// pattern whose case is set inline.
+    @Test func inlineCaselessPatternClassifiesWithAndWithoutPrefilter() throws {
+        let set = try patternSet("""
+        patterns:
+          - name: shout
+            class: other_error
+            severity: warning
+            match: '^(?i)error job stuck on (?<host>\\w+)'
+        """)
+        let log = "ERROR JOB STUCK ON db1\nerror job stuck on db2\nwarning: job stuck on db3\n"
+        for s in [set, set.withoutPrefilter()] {
+            #expect(classify(log, with: s).map(\.1) == ["shout", "shout", nil])
+        }
     }
 
     /// Anchored patterns turn down subjects by their first byte without calling PCRE2; the

@@ -146,6 +146,58 @@ struct IncrementalEvaluationTests {
         #expect(store.touches.start > 0 && store.touches.series.count < 200)
     }
 
+    /// Each expression over `records` (all at one instant), in full and kept between
+    /// instants, gives `expected` a little later.
+    func expectOnBothPaths(_ cases: [(expr: String, expected: [String])], records: [SeriesKey]) throws {
+        let store = try store()
+        let source = StoreSource(store: store)
+        store.logTouches = true
+        let exprs = try cases.map { try ExprParser.parse($0.expr) }
+        exprs.forEach(source.registerGroupWindows)
+        let input = store.inputSeries("a.log")
+        for (i, key) in records.enumerated() {
+            let text: [UInt8] = Array("record \(i)".utf8)
+            let at = store.admit(1_000_000)
+            text.withUnsafeBufferPointer { store.count(input: input, at: at, recordTime: 1_000_000, line: i, text: $0, match: key) }
+        }
+        for round in 0..<2 {
+            for (i, c) in cases.enumerated() {
+                let scope = round == 0 ? nil : EvaluationScope(group: 0, rule: i)
+                let got = rendered(try Evaluator(source: source, time: 1_020_000, scope: scope).eval(exprs[i]))
+                #expect(got == c.expected, "\(c.expr)")
+            }
+        }
+    }
+
+    /// increase() drops the name, so `by (__name__)` of it is one nameless group; of a plain
+    /// selector it keeps the name. The group of each series is memoised per grouping and
+    /// shared by every path: the order they first run in must not matter.
+    @Test func groupingByNameKeepsOnlyANameTheElementsHave() throws {
+        try expectOnBothPaths([
+            (#"sum by (__name__) (logwarden_matches_total)"#, ["logwarden_matches_total{} 2.0"]),
+            (#"sum by (__name__) (increase(logwarden_matches_total[1m]))"#, ["{} 2.0"]),
+            (#"count by (__name__) (increase(logwarden_matches_total[1m]) > 0)"#, ["{} 2.0"]),
+            (#"sum by (__name__, class) (increase(logwarden_matches_total[1m])) > 0"#, [#"{class="auth_failure"} 1.0"#, #"{class="other_error"} 1.0"#]),
+            (#"count by (__name__) (logwarden_matches_total)"#, ["logwarden_matches_total{} 4.0"]),
+            // A series' sample and another of the same group add up in one group.
+            (#"sum(logwarden_matches_total or vector(1))"#, ["{} 3.0"]),
+        ], records: [SeriesKey(pattern: 0, captures: ["10.0.0.1"]), SeriesKey(pattern: 2, captures: [])])
+    }
+
+    /// Sums of counts are exact from a group's window; sums of rates and averages are not,
+    /// and are built from the members in order, as Prometheus adds them, on every path.
+    @Test func keptSumsOfRatesAndAveragesAddUpAsPrometheus() throws {
+        // fail{}, slow{}, boom{} exist from the start: sums of 0, 1, 5 and averages of 0, 1, 6.
+        try expectOnBothPaths([
+            (#"sum(rate(logwarden_matches_total{pattern=~"fail|boom"}[1m]))"#, ["{} 0.09999999999999999"]),
+            (#"sum(rate(logwarden_matches_total{pattern=~"fail|boom"}[1m])) >= 0.1"#, []),
+            (#"avg(increase(logwarden_matches_total{pattern=~"slow|boom"}[1m]))"#, ["{} 2.333333333333333"]),
+            (#"avg(increase(logwarden_matches_total{pattern=~"slow|boom"}[1m])) < 2.3333333333333335"#, ["{} 2.333333333333333"]),
+            (#"sum(increase(logwarden_matches_total{pattern=~"fail|boom"}[1m]))"#, ["{} 6.0"]),
+        ], records: [SeriesKey(pattern: 2, captures: [])] + Array(repeating: SeriesKey(pattern: 0, captures: ["10.0.0.1"]), count: 5)
+            + Array(repeating: SeriesKey(pattern: 1, captures: ["h0"]), count: 6))
+    }
+
     struct Mismatch: Error {}
 }
 

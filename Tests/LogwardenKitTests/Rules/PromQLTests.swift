@@ -29,7 +29,7 @@ final class FakeSource: SeriesSource {
 
     func total(_ id: Int) -> Double { series[id].total }
     func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double { series[id].window }
-    func recorded(matching selector: VectorSelector) -> [VectorSample] { [] }
+    func written(matching selector: VectorSelector, at t: EpochMillis) -> [VectorSample] { [] }
 }
 
 struct PromQLTests {
@@ -111,6 +111,41 @@ struct PromQLTests {
         #expect(try vector("increase(m[5m])", s) == [#"{host="x", pattern="a"} 3.0"#, #"{host="x", pattern="b"} 0.0"#, #"{host="y", pattern="a"} 1.0"#])
         #expect(try vector("rate(r[1m])", s) == [#"{host="x"} 0.3333333333333333"#, #"{host="y"} 0.16666666666666666"#])
         #expect(try vector("m > bool 5", s).count == 3)
+    }
+
+    /// Prometheus 2.42's arithmetic, which gives other doubles than the obvious one: rate is
+    /// increase × (1 / seconds), sum adds left to right, avg keeps a running mean.
+    @Test func rateSumAndAvgAddUpAsPrometheus() throws {
+        let s = FakeSource()
+        s.add("c", [("k", "a")], total: 0, window: 1)
+        s.add("c", [("k", "b")], total: 0, window: 5)
+        s.add("d", [("k", "a")], total: 0, window: 23)
+        s.add("e", [("k", "a")], total: 0, window: 0)
+        s.add("e", [("k", "b")], total: 1, window: 1)
+        s.add("e", [("k", "c")], total: 6, window: 6)
+        #expect(try vector("sum(rate(c[1m]))", s) == ["{} 0.09999999999999999"])  // not 6/60 = 0.1
+        #expect(try vector("rate(d[1m])", s) == [#"{k="a"} 0.3833333333333333"#])  // not 23/60
+        #expect(try vector("rate(d[1500ms])", s) == [#"{k="a"} 15.333333333333332"#])
+        #expect(try vector("avg(increase(e[1m]))", s) == ["{} 2.333333333333333"])  // not 7/3
+        #expect(try vector("avg(e)", s) == ["{} 2.333333333333333"])
+        #expect(try vector("sum(increase(e[1m]))", s) == ["{} 7.0"])
+    }
+
+    @Test func accumulatorsTreatNaNAndInfinityAsPrometheus() {
+        func run(_ op: AggregateOp, _ values: [Double]) -> Double {
+            var acc = GroupAccumulator(op)
+            values.forEach { acc.add($0) }
+            return acc.result
+        }
+        #expect(run(.max, [.nan, 1, 3, 2]) == 3)
+        #expect(run(.max, [1, .nan, 3]) == 3)
+        #expect(run(.min, [.nan, 4, 2]) == 2)
+        #expect(run(.avg, [.infinity, 1, 2]) == .infinity)
+        #expect(run(.avg, [.infinity, .infinity]) == .infinity)
+        #expect(run(.avg, [.infinity, -.infinity]).isNaN)
+        #expect(run(.avg, [1, .nan]).isNaN)
+        #expect(run(.sum, [-0.0]).sign == .minus)
+        #expect(run(.count, [.nan, 1]) == 2)
     }
 
     @Test func vectorMatchingAndSetOperators() throws {

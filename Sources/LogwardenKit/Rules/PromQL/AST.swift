@@ -30,6 +30,9 @@ public struct VectorSelector: Sendable {
         self.matchers = matchers
         key = (name ?? "") + "{" + matchers.map { "\($0.name)\($0.op.rawValue)\($0.value)" }.joined(separator: "\u{1}") + "}"
     }
+
+    /// Selects by metric name, as `x{…}` or `{__name__=~"…"}` do; `{pattern="x"}` does not.
+    public var namesMetric: Bool { name != nil || matchers.contains { $0.name == Labels.metricName } }
 }
 
 /// `on(a, b)` or `ignoring(a, b)` on a binary operation between vectors.

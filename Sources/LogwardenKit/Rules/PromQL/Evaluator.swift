@@ -21,22 +21,23 @@ public enum QueryValue: Sendable {
     case string(String)
 }
 
-/// Where an evaluation reads its series: logwarden's counters (with exact windows) and the
-/// latest output of recording rules.
+/// Where an evaluation reads its series: logwarden's counters (with exact windows) and what
+/// rules wrote (recording rules' outputs, ALERTS and ALERTS_FOR_STATE).
 public protocol SeriesSource {
     /// Counter series matching a selector: ids for `total`/`windowSum`.
     func counters(matching selector: VectorSelector) -> [(id: Int, labels: Labels)]
     func total(_ id: Int) -> Double
     /// Records with time in (t − range, t].
     func windowSum(_ id: Int, at t: EpochMillis, range: Int64) -> Double
-    /// Recorded series (from recording rules) matching a selector.
-    func recorded(matching selector: VectorSelector) -> [VectorSample]
+    /// Series written by rules that a selector selects at `t`.
+    func written(matching selector: VectorSelector, at t: EpochMillis) -> [VectorSample]
     /// A series' labels without `__name__`, kept so evaluations do not rebuild them.
     func labelsWithoutName(_ id: Int) -> Labels
     /// Memo of aggregation group keys per series, for one grouping.
     func groupKeys(_ grouping: String) -> GroupKeyTable?
-    /// Windows kept per group for `sum by (grouping) (f(selector[r]))`, if registered.
-    func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]?
+    /// `op by (grouping) (fn(selector[range]))` from windows kept per group, if registered.
+    func groupAggregate(_ op: AggregateOp, _ fn: String, _ selector: VectorSelector, range: Int64, grouping: String,
+                        at t: EpochMillis) -> [VectorSample]?
     /// `lhs op c` kept up to date between instants (nil: evaluate it in full).
     func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]?
     /// An aggregation kept up to date between instants (nil: evaluate it in full).
@@ -83,34 +84,10 @@ public final class GroupKeyTable {
 extension SeriesSource {
     public func labelsWithoutName(_ id: Int) -> Labels { Labels() }
     public func groupKeys(_ grouping: String) -> GroupKeyTable? { nil }
-    public func groupWindows(_ selector: VectorSelector, grouping: String) -> [(labels: Labels, window: SeriesStore.GroupWindow)]? { nil }
+    public func groupAggregate(_ op: AggregateOp, _ fn: String, _ selector: VectorSelector, range: Int64, grouping: String,
+                               at t: EpochMillis) -> [VectorSample]? { nil }
     public func threshold(_ lhs: Expr, _ op: String, _ c: Double, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
     public func aggregate(_ e: Expr, at t: EpochMillis, scope: EvaluationScope, offset: Int) -> [VectorSample]? { nil }
-}
-
-/// sum, count, min and max of one aggregation group, from which each operator's result follows.
-struct GroupAccumulator {
-    var sum = 0.0
-    var count = 0.0
-    var min = Double.nan
-    var max = Double.nan
-
-    mutating func add(_ v: Double) {
-        sum += v
-        count += 1
-        if min.isNaN || v < min { min = v }
-        if max.isNaN || v > max { max = v }
-    }
-
-    func value(_ op: String) -> Double {
-        switch op {
-        case "sum": return sum
-        case "min": return min
-        case "max": return max
-        case "avg": return sum / count
-        default: return count
-        }
-    }
 }
 
 /// The grouping of an aggregation as one string: a cache key.
@@ -142,7 +119,7 @@ public struct Evaluator {
         case let .paren(inner): return try eval(inner)
         case let .selector(sel, _):
             let counters = source.counters(matching: sel).map { VectorSample(labels: $0.labels, value: source.total($0.id), series: $0.id) }
-            return .vector(counters + source.recorded(matching: sel))
+            return .vector(counters + source.written(matching: sel, at: time))
         case let .range(_, _, at):
             throw ExprError(at, "a range vector must be the argument of increase(), rate() or delta()")
         case let .unary(_, inner):
@@ -184,14 +161,14 @@ public struct Evaluator {
         switch name {
         case "increase", "rate", "delta":
             guard case let .range(sel, range, selAt) = args[0] else { throw ExprError(at, "\(name) needs a range vector") }
-            if !source.recorded(matching: sel).isEmpty {
-                throw ExprError(selAt, "not supported: \(name)() over the output of a recording rule; apply it to logwarden's counters")
+            if readsWritten(sel) {
+                throw ExprError(selAt, "not supported: \(name)() over series written by a rule (a recording rule's output, ALERTS); apply it to logwarden's counters")
             }
             return .vector(source.counters(matching: sel).map { c in
                 let n = source.windowSum(c.id, at: time, range: range)
                 let labels = source.labelsWithoutName(c.id)
                 return VectorSample(labels: labels.items.isEmpty ? c.labels.withoutName : labels,
-                                    value: name == "rate" ? n / (Double(range) / 1000) : n, series: c.id)
+                                    value: Functions.windowValue(name, n, range: range), series: c.id)
             })
         case "time":
             return .scalar(Double(time) / 1000)
@@ -232,43 +209,45 @@ public struct Evaluator {
         }
     }
 
+    /// Whether a range function's selector reads series that rules wrote, which keep no
+    /// history here. Only a selector by name does: `increase({pattern="x"}[5m])` reads the
+    /// counters, and not the ALERTS that carry the same label.
+    private func readsWritten(_ sel: VectorSelector) -> Bool {
+        sel.namesMetric && !source.written(matching: sel, at: time).isEmpty
+    }
+
     // MARK: aggregation
 
     /// `sum|min|max|avg|count by (…) (increase|rate|delta(selector[r]))`, the shape of most
     /// rules: accumulated per group straight from the windows, without a vector in between.
     /// The result is the same as the general path's.
     private func fusedAggregate(_ op: String, _ inner: Expr, _ grouping: Set<String>, _ without: Bool) throws(ExprError) -> [VectorSample]? {
-        guard ["sum", "min", "max", "avg", "count"].contains(op),
+        guard let agg = AggregateOp(op),
               case let .call(fn, args, _) = inner, fn == "increase" || fn == "rate" || fn == "delta",
-              case let .range(sel, range, _) = args[0], source.recorded(matching: sel).isEmpty,
+              case let .range(sel, range, _) = args[0], !readsWritten(sel),
               let table = source.groupKeys(groupingSpec(grouping, without: without))
         else { return nil }
-        let divisor0 = fn == "rate" ? Double(range) / 1000 : 1
-        // Sums, counts and averages kept per group as records arrive: O(groups), not O(series).
-        if op == "sum" || op == "count" || op == "avg", let groups = source.groupWindows(sel, grouping: groupingSpec(grouping, without: without)) {
-            return groups.map { g in
-                let sum = Double(g.window.window.sum(at: time, range: range)) / divisor0
-                let count = Double(g.window.members)
-                return VectorSample(labels: g.labels, value: op == "sum" ? sum : op == "count" ? count : sum / count)
-            }
+        // Kept per group as records arrive: O(groups), not O(series), where that is exact.
+        if let kept = source.groupAggregate(agg, fn, sel, range: range, grouping: groupingSpec(grouping, without: without), at: time) {
+            return kept
         }
         let dropped = grouping.union([Labels.metricName])
-        let divisor = fn == "rate" ? Double(range) / 1000 : 1
         var slotOfGroup: [Int: Int] = [:]
         var keys: [Labels] = []
         var groups: [GroupAccumulator] = []
         for c in source.counters(matching: sel) {
-            let group = table.group(c.id) { without ? c.labels.removing(dropped) : c.labels.keeping(grouping) }
+            // The function dropped the name: `by (__name__)` keeps nothing of it.
+            let group = table.group(c.id) { without ? c.labels.removing(dropped) : c.labels.withoutName.keeping(grouping) }
             let g: Int
             if let slot = slotOfGroup[group] { g = slot } else {
                 g = keys.count
                 slotOfGroup[group] = g
                 keys.append(table.keys[group])
-                groups.append(GroupAccumulator())
+                groups.append(GroupAccumulator(agg))
             }
-            groups[g].add(source.windowSum(c.id, at: time, range: range) / divisor)
+            groups[g].add(Functions.windowValue(fn, source.windowSum(c.id, at: time, range: range), range: range))
         }
-        return keys.indices.map { VectorSample(labels: keys[$0], value: groups[$0].value(op)) }
+        return keys.indices.map { VectorSample(labels: keys[$0], value: groups[$0].result) }
     }
 
     private func aggregate(_ op: String, _ k: Double, _ v: [VectorSample], _ grouping: Set<String>, _ without: Bool) -> [VectorSample] {
@@ -276,33 +255,38 @@ public struct Evaluator {
         // Samples straight from series find their group by index; others by their labels.
         let table = source.groupKeys(groupingSpec(grouping, without: without))
         let dropped = grouping.union([Labels.metricName])
+        // The table holds each series' group as if its name were dropped; `by (__name__)` of
+        // samples that kept their name (a plain selector) groups by it instead.
+        let byName = !without && grouping.contains(Labels.metricName)
         var slotOfGroup: [Int: Int] = [:]
         var slotOfKey: [Labels: Int] = [:]
         var keys: [Labels] = []
         var groups: [GroupAccumulator] = []
         var members: [[VectorSample]] = []
         let ranked = op == "topk" || op == "bottomk"
+        let agg = AggregateOp(op) ?? .count
+        // By labels in the end, so that a series' sample and another (a rule's output,
+        // `vector(1)`) of the same group add up in one.
+        func slot(_ key: Labels) -> Int {
+            if let slot = slotOfKey[key] { return slot }
+            slotOfKey[key] = keys.count
+            keys.append(key)
+            return keys.count - 1
+        }
         for s in v {
-            let compute = { without ? s.labels.removing(dropped) : s.labels.keeping(grouping) }
-            var g = -1
-            if s.series >= 0, let table {
-                // The labels of a series' sample only differ by __name__, which grouping drops or ignores.
-                let group = table.group(s.series, make: compute)
-                if let slot = slotOfGroup[group] { g = slot } else {
-                    g = keys.count
+            let g: Int
+            if s.series >= 0, let table, !(byName && s.labels.name != nil) {
+                // The labels of a series' sample only differ by __name__, which grouping drops here.
+                let group = table.group(s.series) { without ? s.labels.removing(dropped) : s.labels.withoutName.keeping(grouping) }
+                if let known = slotOfGroup[group] { g = known } else {
+                    g = slot(table.keys[group])
                     slotOfGroup[group] = g
-                    keys.append(table.keys[group])
                 }
             } else {
-                let key = compute()
-                if let slot = slotOfKey[key] { g = slot } else {
-                    g = keys.count
-                    slotOfKey[key] = g
-                    keys.append(key)
-                }
+                g = slot(without ? s.labels.removing(dropped) : s.labels.keeping(grouping))
             }
             if g == groups.count {
-                groups.append(GroupAccumulator())
+                groups.append(GroupAccumulator(agg))
                 if ranked { members.append([]) }
             }
             groups[g].add(s.value)
@@ -312,7 +296,7 @@ public struct Evaluator {
         out.reserveCapacity(keys.count)
         for (g, key) in keys.enumerated() {
             switch op {
-            case "sum", "min", "max", "avg", "count": out.append(VectorSample(labels: key, value: groups[g].value(op)))
+            case "sum", "min", "max", "avg", "count": out.append(VectorSample(labels: key, value: groups[g].result))
             case "topk", "bottomk":
                 let n = Int(k)
                 guard n >= 1 else { continue }
