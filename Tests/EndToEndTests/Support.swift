@@ -26,6 +26,13 @@ enum CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+
+        /// stderr without the line that says which rules were loaded (scan writes one, watch
+        /// logs one): what is left is what a test is about.
+        var problems: String {
+            stderr.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("logwarden: loaded ") && !$0.contains(#"msg="loaded "#) }.joined(separator: "\n")
+        }
     }
 
     /// Runs in the package root unless `cwd` is given; `stdin` is piped in when given.

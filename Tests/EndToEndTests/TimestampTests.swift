@@ -16,12 +16,8 @@ import Testing
         return (dir, path)
     }
 
-    /// stderr without the line that says which rules were loaded (main's scan and watch
-    /// write one): what is left is about timestamps.
-    func notes(_ r: CLI.Result) -> String {
-        r.stderr.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("logwarden: loaded ") && !$0.contains(#"msg="loaded "#) }.joined(separator: "\n")
-    }
+    /// stderr without the line that says which rules were loaded: what is left is about timestamps.
+    func notes(_ r: CLI.Result) -> String { r.problems }
 
     func expectFires(_ r: CLI.Result, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status == 1, "\(r.stderr)", sourceLocation: sourceLocation)

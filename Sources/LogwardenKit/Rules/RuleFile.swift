@@ -105,7 +105,8 @@ public enum RuleFile {
         if interval <= 0 { diags.append(Diagnostic(doc.location(m["interval"]), "group '\(name)': interval must be positive")) }
         let limit = m.int("limit", &diags) ?? 0
         let labelNodes = m.stringMap("labels", &diags)
-        for l in labelNodes where l.key == "severity" {
+        // An empty value removes the label, as in Prometheus: no severity, which counts as info.
+        for l in labelNodes where l.key == "severity" && !l.value.isEmpty {
             if let problem = Severity.problem(l.value) { diags.append(Diagnostic(doc.location(l.node), "group '\(name)': \(problem)")) }
         }
         let labels = labelNodes.map { ($0.key, $0.value) }
@@ -173,7 +174,7 @@ public enum RuleFile {
             // Group labels were checked with their group; one that depends on the alert is
             // checked when it is expanded.
             if key == "severity", let node, let shown = kind == .record ? value : try? Template(value).constantOutput,
-               let problem = Severity.problem(shown) {
+               !shown.isEmpty, let problem = Severity.problem(shown) {
                 diags.append(Diagnostic(doc.location(node), "\(what): " + (shown == value ? problem : "its template gives \(problem)")))
                 continue
             }

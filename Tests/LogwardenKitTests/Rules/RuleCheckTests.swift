@@ -87,6 +87,23 @@ struct RuleCheckTests {
         #expect(groups.map(\.name) == ["g", "other"])
     }
 
+    /// `severity: ""` removes the label, as in Prometheus: no severity, which counts as info.
+    @Test func anEmptySeverityRemovesTheLabel() {
+        let (_, diags) = loadRules("""
+        groups:
+          - name: g
+            labels: {severity: ""}
+            rules:
+              - alert: Quiet
+                expr: vector(1)
+                labels: {severity: ""}
+              - record: quiet
+                expr: vector(1)
+                labels: {severity: ''}
+        """)
+        #expect(diags.isEmpty, "\(diags)")
+    }
+
     @Test func aSeverityMustBeOneOfTheSixExactly() {
         let (_, diags) = loadRules("""
         groups:
