@@ -9,9 +9,13 @@ public enum ClockReport {
                 : " (the oldest at \(oldest.rfc3339); up to \(rounded(late.behind)) behind)"
         }
         text += "; they are counted in the totals and in later windows, not in the evaluations they missed. "
-        text += withState
-            ? "If the state file had evaluated past them before this run, replay older logs with a fresh --state file."
-            : "The input is out of time order by that much."
+        if withState {
+            text += "If the state file had evaluated past them before this run, replay older logs with a fresh --state file."
+        } else if late.behind == 0 {
+            text += "Whole-second timestamps among finer ones do this: a record stamped at an instant comes after records from later in that second."
+        } else {
+            text += "The input is out of time order by up to \(rounded(late.behind))."
+        }
         return text
     }
 
