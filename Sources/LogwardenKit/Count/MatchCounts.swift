@@ -15,8 +15,10 @@ public struct MatchCounts: Sendable {
     public var truncatedRecords = 0
     public private(set) var firstTime: EpochMillis?
     public private(set) var lastTime: EpochMillis?
-    /// Per input name: records that came after an evaluation of their time had passed.
-    public private(set) var late: [String: LateRecords] = [:]
+    /// Per input, as `inputs`: records that came after an evaluation of their time.
+    private var lateByInput: [LateRecords] = []
+    /// How many of them this process counted: a cheap test for news.
+    public private(set) var lateCounted = 0
 
     public static let overflowValue = "__other__"
 
@@ -45,6 +47,7 @@ public struct MatchCounts: Sendable {
     /// Starts counting a new input; returns its index for `add`.
     public mutating func beginInput(_ name: String) -> Int {
         inputs.append((name, 0))
+        lateByInput.append(LateRecords())
         return inputs.count - 1
     }
 
@@ -75,10 +78,19 @@ public struct MatchCounts: Sendable {
 
     /// Notes a record of `input` at `time` that rule evaluations up to `evaluated` missed.
     public mutating func addLate(input: Int, time: EpochMillis, evaluated: EpochMillis) {
-        late[inputs[input].name, default: LateRecords()].add(time, evaluated: evaluated)
+        lateByInput[input].add(time, evaluated: evaluated)
+        lateCounted += 1
+    }
+
+    /// Late records per input name (an input read again after a rotation is one name).
+    public var late: [String: LateRecords] {
+        var out: [String: LateRecords] = [:]
+        for (i, l) in lateByInput.enumerated() where l.count > 0 { out[inputs[i].name, default: LateRecords()].merge(l) }
+        return out
     }
 
     /// Counts a record that matched no pattern.
+    @inline(__always)
     public mutating func addUnmatched(input: Int, time: EpochMillis?) {
         inputs[input].records += 1
         unmatched += 1
@@ -119,7 +131,7 @@ public struct MatchCounts: Sendable {
     public mutating func restore(input name: String, records: Int, late: Int) {
         let i = input(named: name)
         inputs[i].records = records
-        if late > 0 { self.late[name] = LateRecords(count: late) }
+        lateByInput[i] = LateRecords(count: late)
     }
 
     public mutating func restore(unmatched: Int, truncated: Int, firstTime: EpochMillis?, lastTime: EpochMillis?) {
@@ -135,11 +147,12 @@ public struct MatchCounts: Sendable {
         for (name, records) in base.inputs {
             if let i = out.inputs.firstIndex(where: { $0.name == name }) { out.inputs[i].records -= records }
         }
-        out.inputs.removeAll { entry in entry.records == 0 && base.inputs.contains { $0.name == entry.name } }
         for (name, before) in base.late {
-            out.late[name]?.count -= before.count
-            if out.late[name]?.count == 0 { out.late[name] = nil }
+            if let i = out.inputs.firstIndex(where: { $0.name == name }) { out.lateByInput[i].count -= before.count }
         }
+        let kept = out.inputs.indices.filter { i in !(out.inputs[i].records == 0 && base.inputs.contains { $0.name == out.inputs[i].name }) }
+        out.inputs = kept.map { out.inputs[$0] }
+        out.lateByInput = kept.map { out.lateByInput[$0] }
         for i in out.perPattern.indices { out.perPattern[i].count -= base.perPattern[i].count }
         for (key, stats) in base.series { out.series[key]?.count -= stats.count }
         out.series = out.series.filter { $0.value.count > 0 }
@@ -155,7 +168,7 @@ public struct MatchCounts: Sendable {
     /// changed one starts at 0.
     public mutating func carry(_ old: MatchCounts) {
         inputs = old.inputs
-        late = old.late
+        lateByInput = old.lateByInput
         unmatched = old.unmatched
         truncatedRecords = old.truncatedRecords
         firstTime = old.firstTime
@@ -197,5 +210,11 @@ public struct LateRecords: Sendable, Equatable {
         count += 1
         oldest = min(oldest ?? time, time)
         behind = max(behind, evaluated - time)
+    }
+
+    mutating func merge(_ other: LateRecords) {
+        count += other.count
+        if let t = other.oldest { oldest = min(oldest ?? t, t) }
+        behind = max(behind, other.behind)
     }
 }

@@ -208,6 +208,7 @@ public final class SeriesStore {
 
     /// The time a record is counted at: its own, or the newest time when it is later than
     /// the allowed lateness (it is then counted late). Advances the watermark.
+    @inline(__always)
     public func admit(_ time: EpochMillis?) -> EpochMillis? {
         guard let time else { return watermark }
         guard let w = watermark else {

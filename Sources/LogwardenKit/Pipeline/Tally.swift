@@ -41,6 +41,7 @@ public struct Tally {
     }
 
     /// Counts a record another thread classified (see `BatchPool`).
+    @inline(__always)
     public mutating func count(_ record: Record, match: Classification?, in input: Input, at time: EpochMillis?, eventTime: Bool,
                                _ emit: (AlertTransition) -> Void) {
         // Per record: the unmatched ~93% take the short way, with no example to make.

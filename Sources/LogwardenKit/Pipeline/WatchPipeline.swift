@@ -177,7 +177,7 @@ public final class WatchPipeline {
                 nextAnnounce = SystemClock.wallMillis() + 1000
             }
             publish(force: evaluated)
-            if tally.counts.late.count > reportedLate.count { reportLate() }
+            if tally.counts.lateCounted > lateSeen { reportLate() }
             if state != nil, announced > 0 || SystemClock.wallMillis() >= nextCommit {
                 commit()
                 nextCommit = SystemClock.wallMillis() + options.commitInterval
@@ -190,8 +190,10 @@ public final class WatchPipeline {
 
     /// Inputs whose late records were named on stderr: once each, as a scan does once a run.
     private var reportedLate: Set<String> = []
+    private var lateSeen = 0
 
     private func reportLate() {
+        lateSeen = tally.counts.lateCounted
         for (name, late) in tally.counts.late where !reportedLate.contains(name) {
             reportedLate.insert(name)
             logger.warning("\(ClockReport.late(name, late, withState: state != nil))")
