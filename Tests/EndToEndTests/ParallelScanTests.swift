@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct ParallelScanTests {
     static let mix: String = {
         let path = CLI.tempDir() + "/mix.log"
-        let (status, out) = try! CLI.tool("/usr/bin/env", ["python3", CLI.root + "/../shared/bench/gen_logs.py", "60000",
+        let (status, out) = try! CLI.tool("/usr/bin/env", ["python3", CLI.root + "/bench/gen_logs.py", "60000",
                                                              "--seed", "7", "-o", path])
         precondition(status == 0, out)
         // Settled: with --state, a file written within the allowed lateness keeps its last

@@ -3,7 +3,7 @@
 require exactly-once counting (see README.md in this directory).
 
     crash_test.py --bin BIN [--trials 20] [--kills 1] [--lines 1000000] [--seed 1]
-                  [--generator auto|shared|builtin] [--rules DIR] [--keep DIR]
+                  [--generator auto|mix|builtin] [--rules DIR] [--keep DIR]
 
 Python 3 standard library only. Exit 0 when every trial ended with cumulative counters
 equal to those of an uninterrupted run, 1 on any mismatch or failed run, 2 on a
@@ -26,7 +26,7 @@ from prom import parse_textfile  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_BIN = os.environ.get("LOGWARDEN_BIN", os.path.join(REPO, ".build/debug/logwarden"))
-SHARED_GEN = "/work/shared/bench/gen_logs.py"
+MIX_GEN = os.path.join(REPO, "bench", "gen_logs.py")
 COUNTERS = ("logwarden_matches_total", "logwarden_records_total", "logwarden_unmatched_records_total")
 
 
@@ -262,8 +262,8 @@ def main():
     ap.add_argument("--signals", default="KILL,TERM", help="the signals that stop the runs, in turn (KILL, TERM)")
     ap.add_argument("--lines", type=int, default=1000000, help="physical lines of input")
     ap.add_argument("--seed", type=int, default=1, help="seeds the input and the kill instants")
-    ap.add_argument("--generator", choices=["auto", "shared", "builtin"], default="auto",
-                    help="auto: %s if present, else the built-in generator" % SHARED_GEN)
+    ap.add_argument("--generator", choices=["auto", "mix", "builtin"], default="auto",
+                    help="auto: %s if present, else the built-in generator" % MIX_GEN)
     ap.add_argument("--rules", default=os.path.join(REPO, "rules"))
     ap.add_argument("--max-factor", type=float, default=1.1,
                     help="kill instants are uniform over 0..FACTOR x the clean run's duration")
@@ -297,13 +297,13 @@ def run(a, binary, rules, work):
     # Input.
     gen = a.generator
     if gen == "auto":
-        gen = "shared" if os.path.exists(SHARED_GEN) else "builtin"
+        gen = "mix" if os.path.exists(MIX_GEN) else "builtin"
     t0 = time.monotonic()
-    if gen == "shared":
-        r = subprocess.run([sys.executable, SHARED_GEN, str(a.lines), "--seed", str(a.seed), "-o", inp],
+    if gen == "mix":
+        r = subprocess.run([sys.executable, MIX_GEN, str(a.lines), "--seed", str(a.seed), "-o", inp],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if r.returncode != 0:
-            raise HarnessError("%s failed: %s" % (SHARED_GEN, r.stderr.decode(errors="replace")))
+            raise HarnessError("%s failed: %s" % (MIX_GEN, r.stderr.decode(errors="replace")))
     else:
         builtin_generate(inp, a.lines, a.seed)
     last = last_timestamp(inp)
