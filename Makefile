@@ -62,7 +62,7 @@ bench: release bench-deps
 # mix; writes bench/micro-results.md (per-stage ns and mallocs per record) and its section of BENCHMARKS.md.
 bench-micro: deps
 	mkdir -p $(BENCH_WORK)
-	python3 ../shared/bench/gen_logs.py 10000 --seed 42 2>/dev/null | head -c 1048576 > $(BENCH_WORK)/micro-1MiB.log
+	python3 bench/gen_logs.py 10000 --seed 42 2>/dev/null | head -c 1048576 > $(BENCH_WORK)/micro-1MiB.log
 	cd Benchmarks && LOGWARDEN_BENCH_MIX=$(BENCH_WORK)/micro-1MiB.log \
 	  $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress --format jmh --path $(BENCH_WORK)/micro
 	python3 bench/micro_report.py $(BENCH_WORK)/micro $(BENCH_WORK)/micro-1MiB.log --update BENCHMARKS.md > bench/micro-results.md
