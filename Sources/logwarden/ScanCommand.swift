@@ -93,6 +93,26 @@ struct Scan: ParsableCommand {
         return (junit, github, rest)
     }
 
+    /// The sink for stdout in the chosen format.
+    private func consoleSink(_ write: @escaping (String) -> Void) -> any AlertSink {
+        output == .json ? JSONLinesSink(write: write) : ConsoleSink(colour: Console.outIsTerminal, write: write)
+    }
+
+    /// How many of the transitions an interrupted run left are in the stdout file already.
+    private func alreadyOnStdout(_ state: RunState) -> Int {
+        guard let mark = state.restoredMark else { return 0 }
+        let rendered = state.restoredUnprinted.map { t in
+            var text = ""
+            consoleSink { text += $0 }.emit(t)
+            return Array(text.utf8)
+        }
+        let n = mark.alreadyWritten(rendered)
+        if n > 0 {
+            Console.error("logwarden: \(n) alert transition(s) of an interrupted run are on stdout already; not printed again")
+        }
+        return n
+    }
+
     func run() throws {
         let files = try reading.loadRuleFiles()
         let patterns = try reading.loadPatterns(files)
@@ -111,7 +131,7 @@ struct Scan: ParsableCommand {
         // 64 KiB writes, on a terminal line by line; with --state, at each commit.
         let buffered = Console.outIsTerminal && state == nil ? nil : Console.Buffered()
         let out: (String) -> Void = buffered.map { b in { b.text($0) } } ?? Console.out
-        let console: any AlertSink = output == .json ? JSONLinesSink(write: out) : ConsoleSink(write: out)
+        let console = consoleSink(out)
         let notifier = try notify.sink(engine: engine)
         if let warning = NotifyOptions.connect(notifier, to: state) { Console.error("logwarden: \(warning)") }
         let sink: any AlertSink = notifier.map { FanOutSink([console, $0]) } ?? console
@@ -123,9 +143,18 @@ struct Scan: ParsableCommand {
         // Transitions go to stdout once committed, so a run stopped in between leaves them to
         // the next one rather than losing them.
         state?.holdsOutput = true
+        state?.outputMark = { OutputMark.current(1) }
+        // A run killed just after printing left its last transitions in the state: those
+        // already in the stdout file are not printed again, but still notified and counted.
+        var onStdout = state.map(alreadyOnStdout) ?? 0
         let templates = templateOptions.watch(redactor: redactor, state: state)
         let onTransition: (AlertTransition) -> Void = { t in
-            sink.emit(t)
+            if onStdout > 0 {
+                onStdout -= 1
+                notifier?.emit(t)
+            } else {
+                sink.emit(t)
+            }
             if t.kind == .firing { fired.append(t) }
         }
         let result = pipeline.run(expanded.inputs, state: state,

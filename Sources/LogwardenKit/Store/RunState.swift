@@ -28,6 +28,10 @@ public final class RunState {
     public private(set) var restoredUnprinted: [AlertTransition] = []
     /// Committed and not printed: what the next run prints first if this one prints no more.
     public var unprintedCount: Int { restoredUnprinted.count + committedTransitions.count }
+    /// Where stdout stood when the first unprinted transition was committed, if a file.
+    public var outputMark: (() -> OutputMark?)?
+    /// The mark of `restoredUnprinted`: the next run skips those already in the file.
+    public private(set) var restoredMark: OutputMark?
     public var samplesInterval = 30.0
     private var lastSamples = SystemClock.monotonicSeconds()
 
@@ -54,6 +58,7 @@ public final class RunState {
         var outbox = Outbox()
         var templates: [LogTemplate] = []
         var unprinted: [(id: Int64, transition: AlertTransition)] = []
+        var mark: OutputMark? = nil
         try file.read { db in
             unprinted = try UnprintedTransitions.load(db)
             outbox = try Self.restoreOutbox(db)
@@ -61,6 +66,9 @@ public final class RunState {
             positions = try PositionTable(db)
             let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Int64) },
                                   uniquingKeysWith: { a, _ in a })
+            if let d = meta[Self.markKeys[0]], let i = meta[Self.markKeys[1]], let o = meta[Self.markKeys[2]] {
+                mark = OutputMark(device: UInt64(bitPattern: d), inode: UInt64(bitPattern: i), offset: o)
+            }
             committedSeries = try Self.restoreCounts(db, meta, &counts, patterns)
             if let engine {
                 (committedTotals, rowIDs) = try Self.restoreSeries(db, meta, engine.store)
@@ -78,6 +86,7 @@ public final class RunState {
         restoredTemplates = templates
         restoredUnprinted = unprinted.map(\.transition)
         unprintedThrough = unprinted.last?.id
+        restoredMark = unprinted.isEmpty ? nil : mark
         committedTemplates = Dictionary(templates.map { ($0.id, $0.count) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -134,6 +143,8 @@ public final class RunState {
         let templates = templateSource?()
         var saved: [TemplateID: Int]? = nil
         var through = unprintedThrough
+        // The first transitions to wait for stdout: where they will begin.
+        let mark = holdsOutput && !transitions.isEmpty && unprintedCount == 0 ? outputMark?() : nil
         do {
             try file.transaction { db in
                 try saveCounts(db, snapshot, &written)
@@ -155,6 +166,12 @@ public final class RunState {
                                          t.alert.activeAt, t.group, t.evidence.json.rendered])
                 }
                 if holdsOutput, let last = try UnprintedTransitions.save(db, transitions) { through = last }
+                if let mark {
+                    for (key, value) in zip(Self.markKeys, [Int64(bitPattern: mark.device), Int64(bitPattern: mark.inode), mark.offset]) {
+                        try run(db, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                [key, value])
+                    }
+                }
                 try positions.save(db, now: SystemClock.wallMillis())
                 if let outbox { try saveOutbox(db, outbox) }
                 if let templates { saved = try saveTemplates(db, templates) }
@@ -206,13 +223,17 @@ public final class RunState {
         let outbox = outboxSource?()
         try file.transaction { db in
             try UnprintedTransitions.delete(db, through: through)
+            for key in Self.markKeys { try run(db, "DELETE FROM meta WHERE key = ?", [key]) }
             if let outbox { try saveOutbox(db, outbox) }
         }
         if let outbox { committedOutbox = outbox }
         unprintedThrough = nil
         committedTransitions.removeAll()
         restoredUnprinted.removeAll()
+        restoredMark = nil
     }
+
+    private static let markKeys = ["stdout_device", "stdout_inode", "stdout_offset"]
 
     /// Commits only the outbox: after a `scan` waited for its deliveries, what they removed.
     public func commitOutbox() throws(StateError) {

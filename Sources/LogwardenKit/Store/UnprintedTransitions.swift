@@ -4,9 +4,9 @@ import GRDB
 /// Alert transitions committed with the records that caused them, and not yet written to
 /// stdout. A `scan --state` commits a transition first and prints it after: a run stopped
 /// in between (SIGTERM, `kill -9`, a full pipe) leaves it here, and the next run prints it
-/// before anything else, so every transition reaches stdout, and `--fail-on`, once. The
-/// one gap is a kill between the write to stdout and the deletion of its row, which is a
-/// single small transaction; then the next run prints it a second time.
+/// before anything else, so every transition reaches stdout, and `--fail-on`, once. A kill
+/// between the write to stdout and the deletion of its row leaves a row already printed:
+/// into a file, `OutputMark` finds it there; into a pipe, the next run prints it again.
 struct UnprintedTransitions {
     /// The transitions left by earlier runs, oldest first, with their row ids.
     static func load(_ db: Database) throws -> [(id: Int64, transition: AlertTransition)] {
