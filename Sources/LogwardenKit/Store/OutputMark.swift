@@ -16,6 +16,18 @@ public struct OutputMark: Equatable, Sendable {
         self.offset = offset
     }
 
+    /// Its keys in the state's `meta` table.
+    static let metaKeys = ["stdout_device", "stdout_inode", "stdout_offset"]
+
+    init?(meta: [String: Int64]) {
+        guard let d = meta[Self.metaKeys[0]], let i = meta[Self.metaKeys[1]], let o = meta[Self.metaKeys[2]] else { return nil }
+        self.init(device: UInt64(bitPattern: d), inode: UInt64(bitPattern: i), offset: o)
+    }
+
+    var meta: [(String, Int64)] {
+        Array(zip(Self.metaKeys, [Int64(bitPattern: device), Int64(bitPattern: inode), offset]))
+    }
+
     /// The file behind `fd` and where its next write lands, or nil when it is not a regular file.
     public static func current(_ fd: Int32 = 1) -> OutputMark? {
         var st = stat()

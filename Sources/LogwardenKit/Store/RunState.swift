@@ -66,9 +66,7 @@ public final class RunState {
             positions = try PositionTable(db)
             let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Int64) },
                                   uniquingKeysWith: { a, _ in a })
-            if let d = meta[Self.markKeys[0]], let i = meta[Self.markKeys[1]], let o = meta[Self.markKeys[2]] {
-                mark = OutputMark(device: UInt64(bitPattern: d), inode: UInt64(bitPattern: i), offset: o)
-            }
+            mark = OutputMark(meta: meta)
             committedSeries = try Self.restoreCounts(db, meta, &counts, patterns)
             if let engine {
                 (committedTotals, rowIDs) = try Self.restoreSeries(db, meta, engine.store)
@@ -166,12 +164,7 @@ public final class RunState {
                                          t.alert.activeAt, t.group, t.evidence.json.rendered])
                 }
                 if holdsOutput, let last = try UnprintedTransitions.save(db, transitions) { through = last }
-                if let mark {
-                    for (key, value) in zip(Self.markKeys, [Int64(bitPattern: mark.device), Int64(bitPattern: mark.inode), mark.offset]) {
-                        try run(db, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                                [key, value])
-                    }
-                }
+                for (key, value) in mark?.meta ?? [] { try setMeta(db, key, value) }
                 try positions.save(db, now: SystemClock.wallMillis())
                 if let outbox { try saveOutbox(db, outbox) }
                 if let templates { saved = try saveTemplates(db, templates) }
@@ -223,7 +216,7 @@ public final class RunState {
         let outbox = outboxSource?()
         try file.transaction { db in
             try UnprintedTransitions.delete(db, through: through)
-            for key in Self.markKeys { try run(db, "DELETE FROM meta WHERE key = ?", [key]) }
+            for key in OutputMark.metaKeys { try run(db, "DELETE FROM meta WHERE key = ?", [key]) }
             if let outbox { try saveOutbox(db, outbox) }
         }
         if let outbox { committedOutbox = outbox }
@@ -232,8 +225,6 @@ public final class RunState {
         restoredUnprinted.removeAll()
         restoredMark = nil
     }
-
-    private static let markKeys = ["stdout_device", "stdout_inode", "stdout_offset"]
 
     /// Commits only the outbox: after a `scan` waited for its deliveries, what they removed.
     public func commitOutbox() throws(StateError) {
@@ -268,8 +259,7 @@ public final class RunState {
                                            ("evaluations", engine.map { Int64($0.evaluations) })]
         for (key, value) in scalars {
             if let value {
-                try run(db, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                               [key, value])
+                try setMeta(db, key, value)
             }
         }
         var perInput: [String: Int] = [:]
@@ -356,6 +346,10 @@ public final class RunState {
     static func ruleKey(_ group: String, _ rule: RuleDefinition) -> String { group + "\u{1}" + rule.fingerprint }
 
     /// A statement compiled once per connection: commits run the same few thousand times.
+    private func setMeta(_ db: Database, _ key: String, _ value: Int64) throws {
+        try run(db, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+    }
+
     private func run(_ db: Database, _ sql: String, _ arguments: StatementArguments = []) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
